@@ -1,0 +1,174 @@
+import type { RandomStream } from '../engine/random.js';
+import type { PeerInfo } from './peer-info.js';
+import type { Source } from './source.js';
+
+/**
+ * The reconnect-policy seam. A policy is libtorrent's `peer_list` to the host's `torrent`: it
+ * owns the known-peer records and answers which peer to dial next and when a peer may be dialled
+ * again. The host (sim/model) owns the mechanism: sockets, handshakes, limits, pulses, and tells
+ * the policy what happened through the `on…` calls below. A new policy is one file implementing
+ * this interface and one line in sim/policies/registry.ts.
+ *
+ * All times are simulated seconds (fractions allowed). Calls come in causal order for a given
+ * peer: learn → onDial → (onConnectFailure | onHandshakeFailure | onHandshake → onRemoteState* →
+ * onPieceData* → onClose). An incoming connection starts with onIncoming instead of onDial.
+ */
+export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
+  /** The registered name, with parameters if any (e.g. `exp-backoff:base=5`). */
+  readonly name: string;
+
+  /** The record of a known peer, or undefined if unknown (or forgotten). */
+  get(remote: number): I | undefined;
+
+  /** Number of known-peer records held. */
+  size(): number;
+
+  /**
+   * A source (tracker, PEX, DHT, an incoming connection) tells of a peer. Returns its record, new
+   * or existing, or undefined when the policy declines to keep it (e.g. a full pool).
+   */
+  learn(remote: number, source: Source, flags: PeerFlags, now: number): I | undefined;
+
+  /**
+   * Earliest time the peer may be dialled, ignoring whether it is in use right now; Infinity when
+   * never (banned, given up, or excluded while the host is done). `swarmsim explain` reads the
+   * retry schedule from this, so it must be the rule the policy really applies in select().
+   */
+  eligibleAt(info: I, host: HostView): number;
+
+  /**
+   * Called on every dial opportunity (the client kind's pulse: 0.5 s for Transmission, 1 s for
+   * libtorrent). `budget` is how many more connections the host may open now (its limits minus
+   * what is open); the policy applies its own rate (Transmission 9 per pulse, libtorrent 30/s
+   * smoothed) within it. Writes remote ids to dial into `out` and returns how many. Must not
+   * return a peer that is in use, banned or unknown.
+   */
+  select(host: HostView, budget: number, out: Int32Array): number;
+
+  /**
+   * Optional: the earliest time a select() might return a peer, given no new events. The host
+   * sleeps until then (rounded up to its pulse grid) instead of pulsing; a learn or close wakes it.
+   * Return `host.now` or less to be asked on the next pulse.
+   */
+  nextWake?(host: HostView): number;
+
+  /**
+   * Optional: seconds before an outgoing TCP attempt to this peer is given up (libtorrent:
+   * 15 + 3 × failcount). Without it the client kind's connect timeout applies.
+   */
+  connectTimeout?(info: I): number;
+
+  onDial(info: I, now: number): void;
+  /** The outgoing TCP connection failed: refused at once, or timed out (nothing read either way). */
+  onConnectFailure(info: I, now: number, reason: ConnectFailure): void;
+  /** An inbound connection from this peer was accepted (TCP). */
+  onIncoming(info: I, now: number): void;
+  /** TCP was established but the BitTorrent handshake did not complete. */
+  onHandshakeFailure(info: I, now: number, outgoing: boolean, readAnything: boolean): void;
+  /** BitTorrent handshake (and extension handshake) complete: the peer is connected. */
+  onHandshake(info: I, now: number, outgoing: boolean): void;
+  /** What the remote advertised on this connection, in wire order (LTEP upload_only, then bitfield). */
+  onRemoteState(info: I, now: number, state: RemoteState): void;
+  /** Piece data moved on the connection with this peer (either direction). */
+  onPieceData(info: I, now: number): void;
+  /** A connection that completed its handshake closed. */
+  onClose(info: I, now: number, close: CloseInfo): void;
+}
+
+/** Facts a discovery source gives about a peer (PEX flags; the tracker gives none). */
+export interface PeerFlags {
+  seed?: boolean;
+  uploadOnly?: boolean;
+  connectable?: boolean;
+}
+
+export const NO_FLAGS: PeerFlags = Object.freeze({});
+
+export type ConnectFailure = 'refused' | 'timeout';
+
+export interface RemoteState {
+  /** 'ltep' = the extension handshake's upload_only; 'bitfield' = bitfield or have-all/none. */
+  via: 'ltep' | 'bitfield';
+  seed: boolean;
+  uploadOnly: boolean;
+}
+
+/**
+ * Why a handshaked connection closed. The host decides the reason (sim/model/close-reasons.ts);
+ * policies read it through `byUs`, `severity` and `pieceBytes`.
+ */
+export type CloseReason =
+  | 'seed_seed' // both sides upload-only: nothing to ask for (Transmission 30 s rule, libtorrent upload_upload_connection)
+  | 'uninteresting' // we want nothing from an upload-only peer (libtorrent uninteresting_upload_peer)
+  | 'idle' // no piece data for the client's idle limit
+  | 'too_many_peers' // accepted, then dropped at the peer limit or by a cull
+  | 'duplicate' // already connected to this peer
+  | 'peer_left' // the remote went away (EOF, reset)
+  | 'local_left' // this side left the swarm or stopped
+  | 'dropped' // the remote closed right after the handshake with no reason given (misbehaving)
+  | 'banned' // too many bad pieces
+  | 'protocol_error';
+
+export const CLOSE_REASONS: readonly CloseReason[] = [
+  'seed_seed',
+  'uninteresting',
+  'idle',
+  'too_many_peers',
+  'duplicate',
+  'peer_left',
+  'local_left',
+  'dropped',
+  'banned',
+  'protocol_error',
+];
+
+export interface CloseInfo {
+  reason: CloseReason;
+  /** True when this host decided to close; false when the remote closed or the socket failed. */
+  byUs: boolean;
+  /** libtorrent's error severity: 'failure' and 'peer_error' count as failures there. */
+  severity: 'normal' | 'failure' | 'peer_error';
+  /** Piece payload bytes moved on this connection, both directions. */
+  pieceBytes: number;
+  outgoing: boolean;
+}
+
+/** What a policy may see of the client it runs in. */
+export interface HostView {
+  readonly now: number;
+  /** The client holds every wanted piece (seed or partial seed). */
+  readonly done: boolean;
+  /** PEX is allowed on this torrent (public torrent, PEX on). */
+  readonly pexAllowed: boolean;
+  /** Open peer connections (handshaked or in progress). */
+  readonly connections: number;
+  /** The client's per-torrent peer limit. */
+  readonly peerLimit: number;
+  /** The policy's own seeded stream (salts, jitter, sampling). */
+  readonly rng: RandomStream;
+}
+
+/** Parameter values after parsing (`exp-backoff:base=5,jitter=full`). */
+export type PolicyParams = Record<string, number | string | boolean>;
+
+export interface ParamSpec {
+  name: string;
+  kind: 'number' | 'integer' | 'boolean' | 'enum';
+  default: number | string | boolean;
+  /** For enums. */
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  description: string;
+}
+
+/** A policy as registered: how to make one instance per host peer. */
+export interface PolicyFactory {
+  /** Registered name, e.g. `transmission-4.1`. */
+  readonly name: string;
+  /** One line for `swarmsim list policies`. */
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** Makes the policy instance of one host peer. `params` is complete (defaults filled in). */
+  create(params: PolicyParams): ReconnectPolicy;
+}
