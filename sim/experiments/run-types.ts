@@ -1,0 +1,33 @@
+import type { Scenario } from '../scenario/schema.js';
+
+/** What to trace into connections.csv. */
+export type TraceMode = 'none' | 'subject' | 'all';
+
+/** One simulation run: a scenario, the subject's policy, a replication and its seed. */
+export interface RunRequest {
+  scenario: Scenario;
+  /** Policy spec for the subject group: built-in name with params, or a module path already loaded. */
+  policy: string;
+  rep: number;
+  seed: number;
+  trace: TraceMode;
+}
+
+/** A value in a metrics row: a number, or null for "not defined" (written as an empty CSV cell). */
+export type MetricValue = number | null;
+
+export interface RunResult {
+  policy: string;
+  rep: number;
+  seed: number;
+  /** Keyed by SUMMARY_COLUMNS (sim/metrics/columns.ts). */
+  summary: Record<string, MetricValue>;
+  /** One row per sampling interval, in TIMESERIES_COLUMNS order (first is t). */
+  timeseries: number[][];
+  /** Rows in CONNECTION_COLUMNS order, when traced. */
+  connections: (string | number)[][];
+  /** Events the engine processed (deterministic). */
+  events: number;
+  /** Wall-clock seconds (timing.json only; never in deterministic files). */
+  wallSeconds: number;
+}
