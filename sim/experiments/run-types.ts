@@ -1,3 +1,4 @@
+import type { PolicyFactory, PolicyParams } from '../policies/policy.js';
 import type { Scenario } from '../scenario/schema.js';
 
 /** What to trace into connections.csv. */
@@ -6,8 +7,11 @@ export type TraceMode = 'none' | 'subject' | 'all';
 /** One simulation run: a scenario, the subject's policy, a replication and its seed. */
 export interface RunRequest {
   scenario: Scenario;
-  /** Policy spec for the subject group: built-in name with params, or a module path already loaded. */
+  /** Policy label for the CSV `policy` column (canonical name with non-default params, or module path). */
   policy: string;
+  /** The subject group's policy, resolved (built-in or loaded module). */
+  factory: PolicyFactory;
+  params: PolicyParams;
   rep: number;
   seed: number;
   trace: TraceMode;
