@@ -53,6 +53,11 @@ export class Environment {
     this.queue.reschedule(handle, t);
   }
 
+  /** Time of a pending event. */
+  timeOf(handle: number): number {
+    return this.queue.timeOf(handle);
+  }
+
   get pending(): number {
     return this.queue.length;
   }

@@ -1,20 +1,24 @@
 /**
- * Pending events as a binary min-heap over parallel typed arrays, ordered by (time, insertion
- * sequence). An event is a slot holding three int32 words (kind, a, b); the caller gives them meaning. Slots are
- * recycled through a free list, so scheduling and popping allocate nothing once the arrays have
- * grown to the peak number of pending events.
+ * Pending events as a binary min-heap ordered by (time, insertion sequence). The heap arrays hold
+ * each entry's time and sequence inline, so comparisons read contiguous memory; the event's three
+ * int32 words (kind, a, b) live in a slot that stays put while the entry moves, which is what
+ * makes a slot usable as a cancellation handle. Slots are recycled through a free list: once the
+ * arrays have grown to the peak number of pending events, nothing is allocated.
  *
  * Why typed arrays: an array of event objects runs about half as fast at 10 000 pending events
- * and five times slower at 1 000 000 (GC), measured in bench/hold.ts.
+ * and five times slower at 1 000 000 (GC); see bench/hold.ts for the same-process comparison.
  */
 export class EventQueue {
-  private time: Float64Array;
-  private seq: Float64Array; // insertion order; a double stays exact far beyond 2^31 events
-  private wordK: Int32Array;
-  private wordA: Int32Array;
-  private wordB: Int32Array;
-  private pos: Int32Array; // slot → heap index, −1 when free
-  private heap: Int32Array; // heap index → slot
+  // Heap order: index → (time, seq, slot).
+  private hTime: Float64Array;
+  private hSeq: Float64Array; // a double stays exact far beyond 2^31 events
+  private hSlot: Int32Array;
+  // Per slot: the event's words and its heap index (−1 when free).
+  private sKind: Int32Array;
+  private sA: Int32Array;
+  private sB: Int32Array;
+  private sTime: Float64Array;
+  private pos: Int32Array;
   private free: Int32Array;
   private freeTop = 0;
   private size = 0;
@@ -22,13 +26,14 @@ export class EventQueue {
 
   constructor(initialCapacity = 1024) {
     const n = Math.max(16, initialCapacity);
-    this.time = new Float64Array(n);
-    this.seq = new Float64Array(n);
-    this.wordK = new Int32Array(n);
-    this.wordA = new Int32Array(n);
-    this.wordB = new Int32Array(n);
+    this.hTime = new Float64Array(n);
+    this.hSeq = new Float64Array(n);
+    this.hSlot = new Int32Array(n);
+    this.sKind = new Int32Array(n);
+    this.sA = new Int32Array(n);
+    this.sB = new Int32Array(n);
+    this.sTime = new Float64Array(n);
     this.pos = new Int32Array(n).fill(-1);
-    this.heap = new Int32Array(n);
     this.free = new Int32Array(n);
     for (let i = 0; i < n; i++) this.free[i] = n - 1 - i;
     this.freeTop = n;
@@ -42,38 +47,29 @@ export class EventQueue {
   push(t: number, kind: number, a: number, b: number): number {
     if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop]!;
-    this.time[slot] = t;
-    this.seq[slot] = this.nextSeq++;
-    this.wordK[slot] = kind;
-    this.wordA[slot] = a;
-    this.wordB[slot] = b;
-    const i = this.size++;
-    this.heap[i] = slot;
-    this.pos[slot] = i;
-    this.siftUp(i);
+    this.sKind[slot] = kind;
+    this.sA[slot] = a;
+    this.sB[slot] = b;
+    this.sTime[slot] = t;
+    this.siftUp(this.size++, t, this.nextSeq++, slot);
     return slot;
   }
 
-  /** Slot of the earliest event, or −1. */
-  peek(): number {
-    return this.size === 0 ? -1 : this.heap[0]!;
-  }
-
   peekTime(): number {
-    return this.size === 0 ? Infinity : this.time[this.heap[0]!]!;
+    return this.size === 0 ? Infinity : this.hTime[0]!;
   }
 
   timeOf(slot: number): number {
-    return this.time[slot]!;
+    return this.sTime[slot]!;
   }
   kindOf(slot: number): number {
-    return this.wordK[slot]!;
+    return this.sKind[slot]!;
   }
   aOf(slot: number): number {
-    return this.wordA[slot]!;
+    return this.sA[slot]!;
   }
   bOf(slot: number): number {
-    return this.wordB[slot]!;
+    return this.sB[slot]!;
   }
   isPending(slot: number): boolean {
     return slot >= 0 && slot < this.pos.length && this.pos[slot]! >= 0;
@@ -81,7 +77,7 @@ export class EventQueue {
 
   /** Removes the earliest event; its words stay readable through kindOf/aOf/bOf until the next push. */
   pop(): number {
-    const slot = this.heap[0]!;
+    const slot = this.hSlot[0]!;
     this.removeAt(0);
     return slot;
   }
@@ -96,97 +92,112 @@ export class EventQueue {
   /** Moves a pending event to a new time, as if cancelled and scheduled again (new sequence). */
   reschedule(slot: number, t: number): void {
     const i = this.pos[slot]!;
-    const old = this.time[slot]!;
-    this.time[slot] = t;
-    this.seq[slot] = this.nextSeq++;
-    if (t < old) this.siftUp(i);
-    else this.siftDown(i);
+    const old = this.hTime[i]!;
+    this.sTime[slot] = t;
+    const s = this.nextSeq++;
+    if (t < old) this.siftUp(i, t, s, slot);
+    else this.siftDown(i, t, s, slot);
   }
 
   private removeAt(i: number): void {
-    const slot = this.heap[i]!;
+    const slot = this.hSlot[i]!;
     this.pos[slot] = -1;
     this.free[this.freeTop++] = slot;
     const last = --this.size;
     if (i === last) return;
-    const moved = this.heap[last]!;
-    this.heap[i] = moved;
-    this.pos[moved] = i;
-    if (i > 0 && this.less(moved, this.heap[(i - 1) >> 1]!)) this.siftUp(i);
-    else this.siftDown(i);
+    const t = this.hTime[last]!;
+    const s = this.hSeq[last]!;
+    const m = this.hSlot[last]!;
+    if (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = this.hTime[p]!;
+      if (t < pt || (t === pt && s < this.hSeq[p]!)) {
+        this.siftUp(i, t, s, m);
+        return;
+      }
+    }
+    this.siftDown(i, t, s, m);
   }
 
-  private less(x: number, y: number): boolean {
-    const tx = this.time[x]!;
-    const ty = this.time[y]!;
-    return tx < ty || (tx === ty && this.seq[x]! < this.seq[y]!);
-  }
-
-  private siftUp(i: number): void {
-    const heap = this.heap;
+  /** Places (t, s, slot) at hole i or above. */
+  private siftUp(i: number, t: number, s: number, slot: number): void {
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     const pos = this.pos;
-    const slot = heap[i]!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const ps = heap[p]!;
-      if (!this.less(slot, ps)) break;
-      heap[i] = ps;
+      const pt = hTime[p]!;
+      if (pt < t || (pt === t && hSeq[p]! < s)) break;
+      hTime[i] = pt;
+      hSeq[i] = hSeq[p]!;
+      const ps = hSlot[p]!;
+      hSlot[i] = ps;
       pos[ps] = i;
       i = p;
     }
-    heap[i] = slot;
+    hTime[i] = t;
+    hSeq[i] = s;
+    hSlot[i] = slot;
     pos[slot] = i;
   }
 
-  private siftDown(i: number): void {
-    const heap = this.heap;
+  /** Places (t, s, slot) at hole i or below. */
+  private siftDown(i: number, t: number, s: number, slot: number): void {
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
     const pos = this.pos;
     const n = this.size;
-    const slot = heap[i]!;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       let c = l;
-      let cs = heap[l]!;
+      let ct = hTime[l]!;
       if (r < n) {
-        const rs = heap[r]!;
-        if (this.less(rs, cs)) {
+        const rt = hTime[r]!;
+        if (rt < ct || (rt === ct && hSeq[r]! < hSeq[l]!)) {
           c = r;
-          cs = rs;
+          ct = rt;
         }
       }
-      if (!this.less(cs, slot)) break;
-      heap[i] = cs;
+      if (t < ct || (t === ct && s < hSeq[c]!)) break;
+      hTime[i] = ct;
+      hSeq[i] = hSeq[c]!;
+      const cs = hSlot[c]!;
+      hSlot[i] = cs;
       pos[cs] = i;
       i = c;
     }
-    heap[i] = slot;
+    hTime[i] = t;
+    hSeq[i] = s;
+    hSlot[i] = slot;
     pos[slot] = i;
   }
 
   private grow(): void {
-    const old = this.time.length;
+    const old = this.hTime.length;
     const n = old * 2;
-    const g64 = (a: Float64Array) => {
+    const f64 = (a: Float64Array) => {
       const b = new Float64Array(n);
       b.set(a);
       return b;
     };
-    const g32 = (a: Int32Array) => {
+    const i32 = (a: Int32Array, fill = 0) => {
       const b = new Int32Array(n);
+      if (fill) b.fill(fill);
       b.set(a);
       return b;
     };
-    this.time = g64(this.time);
-    this.seq = g64(this.seq);
-    this.wordK = g32(this.wordK);
-    this.wordA = g32(this.wordA);
-    this.wordB = g32(this.wordB);
-    this.heap = g32(this.heap);
-    const pos = new Int32Array(n).fill(-1);
-    pos.set(this.pos);
-    this.pos = pos;
+    this.hTime = f64(this.hTime);
+    this.hSeq = f64(this.hSeq);
+    this.hSlot = i32(this.hSlot);
+    this.sKind = i32(this.sKind);
+    this.sA = i32(this.sA);
+    this.sB = i32(this.sB);
+    this.sTime = f64(this.sTime);
+    this.pos = i32(this.pos, -1);
     const free = new Int32Array(n);
     free.set(this.free.subarray(0, this.freeTop));
     for (let s = n - 1; s >= old; s--) free[this.freeTop++] = s;

@@ -1,0 +1,46 @@
+import { benchBareHeap, benchEngineHold } from './hold.js';
+import { round, type BenchRow } from './bench-row.js';
+
+/**
+ * `npm run bench`: engine and model throughput. Ratios are taken between figures measured in
+ * this same process, since machines here are noisy. `-- --json` prints one JSON object per line.
+ */
+const json = process.argv.includes('--json');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const rows: BenchRow[] = [];
+
+function emit(r: BenchRow): void {
+  rows.push(r);
+  if (json) console.log(JSON.stringify(r));
+  else if (r.ratio !== undefined) console.log(`${r.name.padEnd(34)} ${String(r.ratio).padStart(11)} × (${r.of} / ${r.to})`);
+  else console.log(`${r.name.padEnd(34)} ${String(r.events).padStart(11)} events ${r.seconds.toFixed(3).padStart(9)} s ${(r.events_per_s / 1e6).toFixed(2).padStart(7)} M events/s`);
+}
+
+function ratio(name: string, a: BenchRow, b: BenchRow): void {
+  const r = round(a.events_per_s / b.events_per_s, 3);
+  emit({ name, events: 0, seconds: 0, events_per_s: 0, ratio: r, of: a.name, to: b.name });
+}
+
+const want = (name: string) => !only || name.includes(only);
+
+for (const pending of [10_000, 1_000_000]) {
+  if (!want(`hold-${pending}`) && !want('hold')) continue;
+  const ops = pending >= 1_000_000 ? 3_000_000 : 5_000_000;
+  // Warm both paths, then alternate twice and keep the best of each (JIT and GC settle).
+  benchEngineHold(pending, ops / 10);
+  benchBareHeap(pending, ops / 10);
+  let bestE: BenchRow | undefined;
+  let bestB: BenchRow | undefined;
+  for (let i = 0; i < 2; i++) {
+    const e = benchEngineHold(pending, ops);
+    const b = benchBareHeap(pending, ops);
+    if (!bestE || e.events_per_s > bestE.events_per_s) bestE = e;
+    if (!bestB || b.events_per_s > bestB.events_per_s) bestB = b;
+  }
+  emit(bestE!);
+  emit(bestB!);
+  ratio(`ratio-engine-vs-bare-heap-${pending >= 1_000_000 ? '1m' : '10k'}`, bestE!, bestB!);
+}
+
+const scenarios = await import('./scenarios.js').catch(() => undefined);
+if (scenarios) for (const r of await scenarios.benchScenarios(want)) emit(r);

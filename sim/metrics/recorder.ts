@@ -1,0 +1,261 @@
+import type { TraceMode } from '../experiments/run-types.js';
+import type { CloseReason, ConnectFailure } from '../policies/policy.js';
+import { CLOSE_REASONS } from '../policies/policy.js';
+import { ConnState, type Connection } from '../model/connection.js';
+import type { SwarmObserver } from '../model/observer.js';
+import type { Peer } from '../model/peer.js';
+import { CONNECTION_COLUMNS, GROUPS, SUMMARY_METRICS, TIMESERIES_METRICS } from './columns.js';
+import { quantile, settleTime } from './stats.js';
+
+const SUBJECT = 0;
+const SWARM = 1;
+const REPEAT_WINDOW = 3600;
+const REASON_INDEX = new Map<CloseReason, number>(CLOSE_REASONS.map((r, i) => [r, i]));
+
+/** Running totals of one group. Plain numbers: updated on every connection event. */
+class Counters {
+  attempts = 0;
+  failures = 0;
+  refused = 0;
+  timeouts = 0;
+  handshakes = 0;
+  handshakeFailures = 0;
+  wasted = 0;
+  readonly wastedBy = new Float64Array(CLOSE_REASONS.length);
+  repeat = 0;
+  useful = 0;
+  closed = 0;
+  overhead = 0;
+  pieceBytes = 0;
+  open = 0;
+  online = 0;
+  seeds = 0;
+  /** ∫ online peers dt up to lastT. */
+  peerSeconds = 0;
+  lastT = 0;
+  completed = 0;
+  readonly completion: number[] = [];
+}
+
+/**
+ * Computes every metric of SPEC's table for the subject group and the whole swarm, as a summary
+ * and as a time series. This is the one place where a metric is defined.
+ */
+export class MetricsRecorder implements SwarmObserver {
+  private readonly g = [new Counters(), new Counters()] as const;
+  /** Totals at the previous sample, to turn running totals into per-interval counts. */
+  private readonly prev = [new Counters(), new Counters()] as const;
+  private prevPeerSeconds = [0, 0];
+  private readonly lastWasted = new Map<number, number>();
+  readonly timeseries: number[][] = [];
+  private readonly churnSeries: [number[], number[]] = [[], []];
+  private readonly sampleTimes: number[] = [];
+  readonly trace: (string | number)[][] = [];
+
+  constructor(
+    private readonly peers: readonly Peer[],
+    private readonly groupNames: readonly string[],
+    private readonly traceMode: TraceMode,
+    private readonly duration: number,
+    private readonly interval: number,
+  ) {}
+
+  private integrate(c: Counters, now: number): void {
+    c.peerSeconds += c.online * (now - c.lastT);
+    c.lastT = now;
+  }
+
+  peerOnline(p: Peer, now: number): void {
+    for (const gi of [SUBJECT, SWARM]) {
+      if (gi === SUBJECT && !p.isSubject) continue;
+      const c = this.g[gi];
+      this.integrate(c, now);
+      c.online++;
+      if (p.done) c.seeds++;
+    }
+  }
+
+  peerOffline(p: Peer, now: number): void {
+    for (const gi of [SUBJECT, SWARM]) {
+      if (gi === SUBJECT && !p.isSubject) continue;
+      const c = this.g[gi];
+      this.integrate(c, now);
+      c.online--;
+      if (p.done) c.seeds--;
+    }
+  }
+
+  peerCompleted(p: Peer, now: number): void {
+    for (const gi of [SUBJECT, SWARM]) {
+      if (gi === SUBJECT && !p.isSubject) continue;
+      const c = this.g[gi];
+      c.completed++;
+      c.seeds++;
+      c.completion.push(now - p.arrivedAt);
+    }
+  }
+
+  private each(conn: Connection, f: (c: Counters) => void): void {
+    f(this.g[SWARM]);
+    if (conn.subject) f(this.g[SUBJECT]);
+  }
+
+  attempt(conn: Connection): void {
+    this.each(conn, (c) => c.attempts++);
+  }
+
+  connectFailure(conn: Connection, _now: number, reason: ConnectFailure): void {
+    this.each(conn, (c) => {
+      c.failures++;
+      if (reason === 'refused') c.refused++;
+      else c.timeouts++;
+    });
+    this.traceRow(conn);
+  }
+
+  handshakeFailure(conn: Connection): void {
+    this.each(conn, (c) => {
+      c.handshakeFailures++;
+      c.closed++;
+    });
+    this.traceRow(conn);
+  }
+
+  handshake(conn: Connection): void {
+    this.each(conn, (c) => {
+      c.handshakes++;
+      c.open++;
+    });
+  }
+
+  close(conn: Connection, now: number, reason: CloseReason, overheadBytes: number): void {
+    const bytes = conn.pieceBytes;
+    let repeat = false;
+    if (bytes === 0) {
+      const lo = Math.min(conn.a.id, conn.b.id);
+      const hi = Math.max(conn.a.id, conn.b.id);
+      const key = lo * 2097152 + hi;
+      const last = this.lastWasted.get(key);
+      repeat = last !== undefined && now - last <= REPEAT_WINDOW;
+      this.lastWasted.set(key, now);
+    }
+    const ri = REASON_INDEX.get(reason)!;
+    this.each(conn, (c) => {
+      c.open--;
+      c.closed++;
+      c.pieceBytes += bytes;
+      if (bytes > 0) c.useful++;
+      else {
+        c.wasted++;
+        c.wastedBy[ri]!++;
+        c.overhead += overheadBytes;
+        if (repeat) c.repeat++;
+      }
+    });
+    this.traceRow(conn);
+  }
+
+  sample(now: number): void {
+    const row: number[] = [now];
+    const ivl = this.sampleTimes.length === 0 ? now : now - this.sampleTimes[this.sampleTimes.length - 1]!;
+    this.sampleTimes.push(now);
+    for (const gi of [SUBJECT, SWARM]) {
+      const c = this.g[gi];
+      const p = this.prev[gi];
+      this.integrate(c, now);
+      const peerMin = (c.peerSeconds - this.prevPeerSeconds[gi]!) / 60;
+      const closed = c.closed - p.closed;
+      const churn = peerMin > 0 ? closed / peerMin : 0;
+      this.churnSeries[gi].push(churn);
+      // Order must match TIMESERIES_METRICS.
+      row.push(
+        c.online,
+        c.seeds,
+        c.online - c.seeds,
+        c.open,
+        c.attempts - p.attempts,
+        c.handshakes - p.handshakes,
+        c.wasted - p.wasted,
+        c.wasted,
+        c.repeat - p.repeat,
+        closed,
+        churn,
+        c.completed,
+      );
+      p.attempts = c.attempts;
+      p.handshakes = c.handshakes;
+      p.wasted = c.wasted;
+      p.repeat = c.repeat;
+      p.closed = c.closed;
+      this.prevPeerSeconds[gi] = c.peerSeconds;
+    }
+    void ivl;
+    this.timeseries.push(row);
+  }
+
+  private traceRow(conn: Connection): void {
+    if (this.traceMode === 'none' || (this.traceMode === 'subject' && !conn.subject)) return;
+    const { a, b } = conn;
+    const closedBy = conn.closedBy === 'a' ? 'from' : conn.closedBy === 'b' ? 'to' : '';
+    // Order must match CONNECTION_COLUMNS.
+    this.trace.push([
+      conn.tDial,
+      conn.tConnect < 0 ? '' : conn.tConnect,
+      conn.tHandshake < 0 ? '' : conn.tHandshake,
+      conn.tClose < 0 ? '' : conn.tClose,
+      a.id,
+      b.id,
+      this.groupNames[a.group]!,
+      this.groupNames[b.group]!,
+      a.kind.name,
+      b.kind.name,
+      conn.outcome,
+      conn.closeReason,
+      closedBy,
+      conn.bytesAB,
+      conn.bytesBA,
+    ]);
+  }
+
+  /** Closes the books at the end of the run: open connections are traced as `open`. */
+  finish(now: number, conns: readonly Connection[]): Record<string, number | null> {
+    for (const conn of conns) if (conn.state !== ConnState.Closed) this.traceRow(conn);
+    void CONNECTION_COLUMNS;
+    const out: Record<string, number | null> = {};
+    const hours = this.duration / 3600;
+    GROUPS.forEach((name, gi) => {
+      const c = this.g[gi]!;
+      this.integrate(c, now);
+      const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0);
+      const sorted = [...c.completion].sort((x, y) => x - y);
+      const allDone = leechers.length > 0 && leechers.every((p) => p.completedAt >= 0);
+      const values: Record<string, number | null> = {
+        connect_attempts: c.attempts,
+        connect_failures: c.failures,
+        connect_failures_refused: c.refused,
+        connect_failures_timeout: c.timeouts,
+        handshakes: c.handshakes,
+        handshake_failures: c.handshakeFailures,
+        wasted_handshakes: c.wasted,
+        wasted_handshakes_per_hour: c.wasted / hours,
+        repeat_wasted: c.repeat,
+        useful_handshakes: c.useful,
+        useful_ratio: c.handshakes > 0 ? c.useful / c.handshakes : null,
+        churn_per_peer_min: c.peerSeconds > 0 ? c.closed / (c.peerSeconds / 60) : null,
+        overhead_bytes: c.overhead,
+        piece_bytes: c.pieceBytes,
+        completion_s_p50: quantile(sorted, 0.5),
+        completion_s_p90: quantile(sorted, 0.9),
+        completion_s_max: sorted.length ? sorted[sorted.length - 1]! : null,
+        completed_fraction: leechers.length ? leechers.filter((p) => p.completedAt >= 0).length / leechers.length : null,
+        convergence_s: allDone ? Math.max(...leechers.map((p) => p.completedAt)) : null,
+        settle_s: settleTime(this.sampleTimes, this.churnSeries[gi as 0 | 1], this.interval),
+        peer_seconds: c.peerSeconds,
+      };
+      CLOSE_REASONS.forEach((r, i) => (values[`wasted_handshakes_${r}`] = c.wastedBy[i]!));
+      for (const m of SUMMARY_METRICS) out[`${name}_${m}`] = values[m] ?? null;
+    });
+    void TIMESERIES_METRICS;
+    return out;
+  }
+}

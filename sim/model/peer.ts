@@ -1,0 +1,84 @@
+import type { RandomStream } from '../engine/random.js';
+import type { HostView, ReconnectPolicy } from '../policies/policy.js';
+import type { Behaviour } from '../scenario/schema.js';
+import { Bitfield } from './bitfield.js';
+import type { ClientKind } from './client-kind.js';
+import type { Connection, Flow } from './connection.js';
+
+/** One virtual peer: its client kind, policy, capacities, pieces and open connections. */
+export class Peer implements HostView {
+  online = false;
+  arrivedAt = -1;
+  leftAt = -1;
+  completedAt = -1;
+  /** Connections not yet closed (connecting, handshaking or open), in creation order. */
+  readonly conns: Connection[] = [];
+  /** Flows this peer uploads on (active, i.e. a piece in progress). */
+  readonly upFlows: Flow[] = [];
+  /** Flows this peer downloads on (active). */
+  readonly downFlows: Flow[] = [];
+  /** Flows waiting for one of this peer's upload slots, first come first served. */
+  readonly waiting: Flow[] = [];
+  /** Whether a dial to this peer, when it cannot be reached, is refused at once (else it times out). */
+  refusesWhenUnreachable = false;
+  /** Pieces being downloaded on some connection right now. */
+  readonly busy: Bitfield;
+  readonly have: Bitfield;
+  /** Pulse event handle, −1 when none pending. */
+  pulseHandle = -1;
+  /** True while the pulse is parked until a wake-up (the policy said nothing is eligible). */
+  sleeping = false;
+  announceHandle = -1;
+  departHandle = -1;
+  /** Scratch for select(); one per peer so nothing is allocated per pulse. */
+  readonly dialOut: Int32Array;
+  /** Handshaked connections (the `connections` of HostView counts every open socket). */
+  handshaked = 0;
+  pieceBytesDown = 0;
+  pieceBytesUp = 0;
+  /** Phase of the pulse grid in [0, pulsePeriod): clients do not tick in lockstep. */
+  readonly pulsePhase: number;
+  now = 0;
+
+  constructor(
+    readonly id: number,
+    readonly group: number,
+    readonly isSubject: boolean,
+    readonly kind: ClientKind,
+    readonly policy: ReconnectPolicy,
+    readonly rng: RandomStream,
+    readonly behaviour: Behaviour,
+    readonly connectable: boolean,
+    readonly upCap: number,
+    readonly downCap: number,
+    readonly startsAsSeed: boolean,
+    pieces: number,
+    readonly pexAllowed: boolean,
+    pulsePhase: number,
+  ) {
+    this.have = new Bitfield(pieces);
+    this.busy = new Bitfield(pieces);
+    if (startsAsSeed) this.have.fill();
+    this.dialOut = new Int32Array(Math.max(64, kind.peerLimit));
+    this.pulsePhase = pulsePhase;
+  }
+
+  get done(): boolean {
+    return this.have.complete;
+  }
+
+  get connections(): number {
+    return this.conns.length;
+  }
+
+  get peerLimit(): number {
+    return this.kind.peerLimit;
+  }
+
+  /** Next point of this peer's pulse grid at or after t. */
+  nextPulseAt(t: number): number {
+    const p = this.kind.pulsePeriod;
+    const k = Math.ceil((t - this.pulsePhase) / p - 1e-9);
+    return Math.max(t, this.pulsePhase + k * p);
+  }
+}

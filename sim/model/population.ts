@@ -1,0 +1,107 @@
+import type { RandomStreams } from '../engine/random.js';
+import type { PolicyFactory, PolicyParams, ReconnectPolicy } from '../policies/policy.js';
+import type { GroupSpec, Scenario } from '../scenario/schema.js';
+import { CLIENT_KIND_BY_NAME } from './client-kind.js';
+import { Peer } from './peer.js';
+
+/** Resolves a policy spec of a non-subject group (its client's own policy). */
+export type PolicyResolver = (spec: string) => { factory: PolicyFactory; params: PolicyParams };
+
+export interface Population {
+  peers: Peer[];
+  /** Arrival time per peer id. */
+  arrivals: Float64Array;
+  /** Seeding time per peer id (Infinity = stays). */
+  stays: Float64Array;
+  groupNames: string[];
+  /** Peers that are leechers on arrival. */
+  leechers: number;
+}
+
+/**
+ * Builds every peer of the scenario. Each property is drawn from a stream named for its purpose
+ * and group, so the swarm a policy meets is the same whatever the policy (common random numbers).
+ * Peer ids follow the groups' order in the file, then arrival order within a group.
+ */
+export function buildPopulation(
+  scenario: Scenario,
+  streams: RandomStreams,
+  subject: { factory: PolicyFactory; params: PolicyParams },
+  resolve: PolicyResolver,
+): Population {
+  const pieces = Math.ceil(scenario.torrent.size / scenario.torrent.piece_size);
+  const pexAllowed = scenario.torrent.public && scenario.discovery.pex.enabled;
+  const peers: Peer[] = [];
+  const arrivals: number[] = [];
+  const stays: number[] = [];
+  const groupNames = Object.keys(scenario.population);
+  let leechers = 0;
+  groupNames.forEach((name, g) => {
+    const spec = scenario.population[name]!;
+    const isSubject = name === scenario.subject;
+    const kind = CLIENT_KIND_BY_NAME[spec.client];
+    const pol = isSubject ? subject : resolve(spec.policy ?? kind.defaultPolicy);
+    const times = arrivalTimes(spec, scenario.duration, streams.stream(`arrivals:${name}`));
+    const traits = streams.stream(`traits:${name}`);
+    const stayRng = streams.stream(`stay:${name}`);
+    for (let i = 0; i < times.length; i++) {
+      const id = peers.length;
+      const connectable = traits.chance(spec.connectable);
+      const refuses = traits.chance(scenario.network.refused_share);
+      const phase = traits.uniform() * kind.pulsePeriod;
+      const policy: ReconnectPolicy = pol.factory.create(pol.params);
+      const p = new Peer(
+        id,
+        g,
+        isSubject,
+        kind,
+        policy,
+        streams.stream(`policy:${id}`),
+        spec.behaviour,
+        connectable,
+        spec.upload,
+        spec.download,
+        spec.role === 'seed',
+        pieces,
+        pexAllowed,
+        phase,
+      );
+      p.refusesWhenUnreachable = refuses;
+      peers.push(p);
+      arrivals.push(times[i]!);
+      stays.push(drawStay(spec, stayRng));
+      if (spec.role === 'leecher') leechers++;
+    }
+  });
+  return { peers, arrivals: Float64Array.from(arrivals), stays: Float64Array.from(stays), groupNames, leechers };
+}
+
+function arrivalTimes(spec: GroupSpec, duration: number, rng: import('../engine/random.js').RandomStream): number[] {
+  const a = spec.arrival;
+  const out: number[] = [];
+  if ('at' in a) {
+    for (let i = 0; i < spec.count; i++) out.push(a.at);
+  } else if ('uniform' in a) {
+    const [lo, hi] = a.uniform;
+    for (let i = 0; i < spec.count; i++) out.push(rng.between(Math.min(lo, hi), Math.max(lo, hi)));
+    out.sort((x, y) => x - y);
+  } else {
+    const until = Math.min(a.poisson.until ?? duration, duration);
+    const mean = 3600 / a.poisson.rate;
+    let t = a.poisson.from;
+    for (;;) {
+      t += rng.exponential(mean);
+      if (t > until) break;
+      if (spec.count > 0 && out.length >= spec.count) break;
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+function drawStay(spec: GroupSpec, rng: import('../engine/random.js').RandomStream): number {
+  const s = spec.stay;
+  if (s === 'forever') return Infinity;
+  if ('fixed' in s) return s.fixed;
+  return rng.exponential(s.exponential);
+}

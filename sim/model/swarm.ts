@@ -1,0 +1,512 @@
+import { Environment } from '../engine/environment.js';
+import type { RandomStream, RandomStreams } from '../engine/random.js';
+import type { CloseReason, ConnectFailure, PeerFlags, RemoteState } from '../policies/policy.js';
+import { NO_FLAGS } from '../policies/policy.js';
+import type { PeerInfo } from '../policies/peer-info.js';
+import { Source } from '../policies/source.js';
+import type { Scenario } from '../scenario/schema.js';
+import { hasWanted } from './bitfield.js';
+import { Connection, ConnState, type Flow } from './connection.js';
+import type { SwarmObserver } from './observer.js';
+import type { Peer } from './peer.js';
+import { handshakeOverheadBytes } from './protocol-bytes.js';
+import { pairRtt } from './rtt.js';
+import { Tracker } from './tracker.js';
+import { Transfers } from './transfers.js';
+
+/** How a dial will end, decided when it starts (the remote's state at that moment). */
+const enum TcpResult {
+  Established = 0,
+  Refused = 1,
+  Timeout = 2,
+}
+
+/**
+ * The swarm: peers, connections, tracker and PEX on one event loop. It is the mechanism side
+ * of the seam (libtorrent's `torrent`): it asks each peer's policy whom to dial, runs the
+ * connection lifecycle dial → TCP → handshake → bitfields → transfer or close, decides close
+ * reasons, and tells the policy and the observer what happened.
+ */
+export class Swarm {
+  readonly env = new Environment(4096);
+  readonly conns: Connection[] = [];
+  readonly transfers: Transfers;
+  private readonly tracker: Tracker;
+  private readonly tcpResult: Uint8Array[] = [];
+  private readonly scratch: number[] = [];
+  private readonly pexAllowed: boolean;
+  private readonly seedHash: number;
+  private readonly pieces: number;
+
+  private readonly kArrive: number;
+  private readonly kDepart: number;
+  private readonly kAnnounce: number;
+  private readonly kPulse: number;
+  private readonly kTcp: number;
+  private readonly kHandshake: number;
+  private readonly kCheck: number;
+  private readonly kPex: number;
+  private readonly kSample: number;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly peers: readonly Peer[],
+    readonly arrivals: Float64Array,
+    streams: RandomStreams,
+    readonly observer: SwarmObserver,
+  ) {
+    this.pieces = Math.ceil(scenario.torrent.size / scenario.torrent.piece_size);
+    this.pexAllowed = scenario.torrent.public && scenario.discovery.pex.enabled;
+    this.tracker = new Tracker(streams.stream('tracker'));
+    this.seedHash = hashString(String(streams.seed));
+    const env = this.env;
+    this.transfers = new Transfers(env, scenario, streams.stream('pieces'), {
+      pieceDone: (f, now) => this.onPieceDone(f, now),
+    }, this.conns);
+    this.kArrive = env.register((p) => this.arrive(this.peers[p]!));
+    this.kDepart = env.register((p) => this.depart(this.peers[p]!));
+    this.kAnnounce = env.register((p) => this.announce(this.peers[p]!));
+    this.kPulse = env.register((p) => this.pulse(this.peers[p]!));
+    this.kTcp = env.register((c) => this.tcpDone(this.conns[c]!));
+    this.kHandshake = env.register((c) => this.handshakeDone(this.conns[c]!));
+    this.kCheck = env.register((c, side) => this.closeCheck(this.conns[c]!, side));
+    this.kPex = env.register((c, side) => this.pex(this.conns[c]!, side));
+    this.kSample = env.register(() => this.sample());
+    for (const p of peers) env.scheduleAt(arrivals[p.id]!, this.kArrive, p.id);
+    env.schedule(scenario.sample_interval, this.kSample);
+  }
+
+  get pieceCount(): number {
+    return this.pieces;
+  }
+
+  /** Runs to the scenario's end. Connections still open then stay open (outcome `open`). */
+  run(): void {
+    this.env.run(this.scenario.duration);
+  }
+
+  // ---- arrivals, departures, discovery -------------------------------------------------------
+
+  private arrive(p: Peer): void {
+    const now = this.env.now;
+    p.online = true;
+    p.arrivedAt = now;
+    p.now = now;
+    this.observer.peerOnline(p, now);
+    if (p.behaviour !== 'ghost') this.tracker.add(p.id);
+    this.announce(p);
+    if (p.done) this.scheduleDeparture(p);
+    this.wake(p);
+  }
+
+  /** Departure after the peer holds the whole file and has stayed its seeding time. */
+  scheduleDeparture(p: Peer): void {
+    const stay = this.stayOf(p);
+    if (Number.isFinite(stay)) p.departHandle = this.env.schedule(stay, this.kDepart, p.id);
+  }
+
+  /** Seeding time per peer; set by the population builder. */
+  stayOf: (p: Peer) => number = () => Infinity;
+
+  private depart(p: Peer): void {
+    if (!p.online) return;
+    const now = this.env.now;
+    p.departHandle = -1;
+    // Close newest first so that index bookkeeping stays simple; each close removes from p.conns.
+    while (p.conns.length > 0) {
+      const c = p.conns[p.conns.length - 1]!;
+      this.closeAny(c, p, 'local_left');
+    }
+    const t = this.scenario.discovery.tracker;
+    const stale = t.stale_share > 0 && this.rngFor(p).chance(t.stale_share);
+    this.tracker.remove(p.id, stale ? now + t.stale_ttl : -1);
+    if (p.pulseHandle >= 0) this.env.cancel(p.pulseHandle);
+    if (p.announceHandle >= 0) this.env.cancel(p.announceHandle);
+    p.pulseHandle = p.announceHandle = -1;
+    p.online = false;
+    p.leftAt = now;
+    this.observer.peerOffline(p, now);
+  }
+
+  private rngFor(p: Peer): RandomStream {
+    return p.rng;
+  }
+
+  private announce(p: Peer): void {
+    if (!p.online) return;
+    const now = this.env.now;
+    const t = this.scenario.discovery.tracker;
+    const n = this.tracker.sample(p.id, t.numwant, now, this.scratch);
+    for (let i = 0; i < n; i++) this.learn(p, this.scratch[i]!, Source.Tracker, NO_FLAGS);
+    p.announceHandle = this.env.schedule(t.interval, this.kAnnounce, p.id);
+    this.wake(p);
+  }
+
+  private learn(p: Peer, remote: number, source: Source, flags: PeerFlags): PeerInfo | undefined {
+    if (remote === p.id) return undefined;
+    return p.policy.learn(remote, source, flags, this.env.now);
+  }
+
+  // ---- the dial pulse -------------------------------------------------------------------------
+
+  /** Makes sure the peer's pulse runs at its next grid point (new candidates may exist). */
+  wake(p: Peer): void {
+    if (!p.online) return;
+    const at = p.nextPulseAt(this.env.now);
+    if (p.pulseHandle >= 0) {
+      if (this.env.isPending(p.pulseHandle)) {
+        // Only pull an existing pulse earlier; a pulse already due sooner stays.
+        if (this.env.timeOf(p.pulseHandle) > at) this.env.reschedule(p.pulseHandle, at);
+        return;
+      }
+    }
+    p.pulseHandle = this.env.scheduleAt(at, this.kPulse, p.id);
+  }
+
+  private pulse(p: Peer): void {
+    p.pulseHandle = -1;
+    if (!p.online) return;
+    const now = this.env.now;
+    p.now = now;
+    if (p.behaviour === 'ghost') return;
+    const budget = p.kind.peerLimit - p.conns.length;
+    let n = 0;
+    if (budget > 0) {
+      n = p.policy.select(p, budget, p.dialOut);
+      for (let i = 0; i < n; i++) this.dial(p, p.dialOut[i]!);
+    }
+    // Park the pulse when nothing can happen before the policy's next wake-up; events that can
+    // create candidates (learn, close, failure) call wake().
+    let next = now + p.kind.pulsePeriod;
+    if (n === 0) {
+      if (budget <= 0) return;
+      if (p.policy.nextWake) {
+        const w = p.policy.nextWake(p);
+        if (!(w <= next)) {
+          if (!Number.isFinite(w)) return;
+          next = p.nextPulseAt(w);
+        }
+      }
+    }
+    p.pulseHandle = this.env.scheduleAt(p.nextPulseAt(next), this.kPulse, p.id);
+  }
+
+  private dial(a: Peer, remote: number): void {
+    const now = this.env.now;
+    const b = this.peers[remote]!;
+    const info = a.policy.get(remote)!;
+    a.policy.onDial(info, now);
+    const rtt = pairRtt(this.seedHash, a.id, b.id, this.scenario.network.rtt);
+    const c = new Connection(this.conns.length, a, b, rtt, now);
+    this.conns.push(c);
+    a.conns.push(c);
+    this.observer.attempt(c, now);
+    let result: TcpResult;
+    if (b.online && b.connectable && b.behaviour !== 'ghost' && b.behaviour !== 'refuse') result = TcpResult.Established;
+    else if (b.behaviour === 'refuse' || (b.behaviour !== 'ghost' && b.refusesWhenUnreachable)) result = TcpResult.Refused;
+    else result = TcpResult.Timeout;
+    this.tcpResultOf(c, result);
+    const delay =
+      result === TcpResult.Timeout ? (a.policy.connectTimeout ? a.policy.connectTimeout(info) : a.kind.connectTimeout) : result === TcpResult.Refused ? rtt : rtt;
+    c.timer = this.env.schedule(delay, this.kTcp, c.id);
+  }
+
+  private tcpResultOf(c: Connection, r: TcpResult): void {
+    const page = c.id >>> 16;
+    while (this.tcpResult.length <= page) this.tcpResult.push(new Uint8Array(65536));
+    this.tcpResult[page]![c.id & 0xffff] = r;
+  }
+
+  private tcpDone(c: Connection): void {
+    c.timer = -1;
+    const now = this.env.now;
+    const { a, b } = c;
+    const result = this.tcpResult[c.id >>> 16]![c.id & 0xffff] as TcpResult;
+    // The remote may have left while the SYN was in flight.
+    if (result !== TcpResult.Established || !b.online) {
+      const reason: ConnectFailure = result === TcpResult.Refused ? 'refused' : 'timeout';
+      this.finishFailed(c, 'connect', reason);
+      return;
+    }
+    c.tConnect = now;
+    c.state = ConnState.Handshaking;
+    b.conns.push(c);
+    const infoA = this.learn(b, a.id, Source.Incoming, NO_FLAGS);
+    if (infoA) b.policy.onIncoming(infoA, now);
+    // libtorrent refuses an incoming connection at once over its limit plus slack: the dialler
+    // reads EOF before any handshake.
+    if (b.conns.length > b.kind.peerLimit + b.kind.incomingSlack) {
+      this.finishFailed(c, 'handshake', 'refused');
+      return;
+    }
+    const rtts = this.scenario.network.encryption ? 3 : 1;
+    c.timer = this.env.schedule(rtts * c.rtt, this.kHandshake, c.id);
+  }
+
+  /** Ends an attempt that never completed its handshake. */
+  private finishFailed(c: Connection, stage: 'connect' | 'handshake', reason: ConnectFailure): void {
+    const now = this.env.now;
+    const { a, b } = c;
+    if (c.timer >= 0) this.env.cancel(c.timer);
+    c.timer = -1;
+    c.state = ConnState.Closed;
+    c.tClose = now;
+    removeConn(a.conns, c);
+    const infoB = a.policy.get(b.id);
+    if (stage === 'connect') {
+      c.outcome = reason;
+      if (infoB) a.policy.onConnectFailure(infoB, now, reason);
+      this.observer.connectFailure(c, now, reason);
+    } else {
+      c.outcome = 'handshake_failed';
+      removeConn(b.conns, c);
+      if (infoB) a.policy.onHandshakeFailure(infoB, now, true, false);
+      const infoA = b.policy.get(a.id);
+      if (infoA) b.policy.onHandshakeFailure(infoA, now, false, true);
+      this.observer.handshakeFailure(c, now);
+      this.wake(b);
+    }
+    this.wake(a);
+  }
+
+  private handshakeDone(c: Connection): void {
+    c.timer = -1;
+    const now = this.env.now;
+    const { a, b } = c;
+    c.state = ConnState.Open;
+    c.tHandshake = now;
+    c.lastPieceAt = now;
+    a.handshaked++;
+    b.handshaked++;
+    const infoB = a.policy.get(b.id)!;
+    const infoA = b.policy.get(a.id);
+    a.policy.onHandshake(infoB, now, true);
+    if (infoA) b.policy.onHandshake(infoA, now, false);
+    this.observer.handshake(c, now);
+
+    // Closes decided at the handshake, by the acceptor: a misbehaving client, a full client
+    // (Transmission refuses an accepted handshake at its peer limit), a duplicate link.
+    if (b.behaviour === 'drop_after_handshake') return this.close(c, b, 'dropped');
+    if (b.behaviour === 'always_full' || b.handshaked > b.kind.peerLimit) return this.close(c, b, 'too_many_peers');
+    if (this.hasOtherLink(b, a, c)) return this.close(c, b, 'duplicate');
+
+    // Wire order: the LTEP handshake (upload_only) arrives before the bitfield. A libtorrent
+    // side that is itself upload-only closes on it at once, before reading the bitfield.
+    if (this.deliverState(c, a, b, 'ltep')) return;
+    if (this.deliverState(c, b, a, 'ltep')) return;
+    this.deliverState(c, a, b, 'bitfield');
+    this.deliverState(c, b, a, 'bitfield');
+
+    this.transfers.connectionOpened(c, now);
+    this.scheduleCloseCheck(c, a);
+    this.scheduleCloseCheck(c, b);
+    if (this.pexAllowed) {
+      const pex = this.scenario.discovery.pex;
+      // The first PEX message follows the LTEP handshake, then one per interval.
+      c.pexTimerA = this.env.schedule(c.rtt, this.kPex, c.id, 0);
+      c.pexTimerB = this.env.schedule(c.rtt + pex.interval * 0.5, this.kPex, c.id, 1);
+    }
+  }
+
+  /** `to` learns what `from` advertises. Returns true when `to` closed the link on it. */
+  private deliverState(c: Connection, to: Peer, from: Peer, via: RemoteState['via']): boolean {
+    const info = to.policy.get(from.id);
+    const done = from.done;
+    if (info) to.policy.onRemoteState(info, this.env.now, { via, seed: done, uploadOnly: done });
+    if (via === 'ltep' && done && to.kind.closesOnLtepUploadOnly && to.done) {
+      this.close(c, to, 'seed_seed');
+      return true;
+    }
+    return false;
+  }
+
+  private hasOtherLink(p: Peer, q: Peer, c: Connection): boolean {
+    for (const o of p.conns) if (o !== c && o.state === ConnState.Open && (o.a === q || o.b === q)) return true;
+    return false;
+  }
+
+  // ---- close rules ----------------------------------------------------------------------------
+
+  /**
+   * Schedules `side`'s own close rules for an open link, checked on its pulse grid:
+   * Transmission's seed-to-seed close (30 s idle with PEX, else at once) and its idle close
+   * (60–300 s without piece data). libtorrent's seed-to-seed close happens at the LTEP handshake.
+   */
+  scheduleCloseCheck(c: Connection, side: Peer): void {
+    if (c.state !== ConnState.Open) return;
+    const deadline = this.closeDeadline(c, side);
+    if (!Number.isFinite(deadline)) return;
+    this.env.scheduleAt(side.nextPulseAt(Math.max(deadline, this.env.now)), this.kCheck, c.id, side === c.a ? 0 : 1);
+  }
+
+  private closeDeadline(c: Connection, side: Peer): number {
+    const other = c.other(side);
+    const idleSince = Math.max(c.lastPieceAt, c.tHandshake);
+    let deadline = idleSince + side.kind.idleLimit(side.conns.length);
+    if (side.done && other.done) deadline = Math.min(deadline, idleSince + side.kind.seedSeedDelay(this.pexAllowed));
+    return deadline;
+  }
+
+  private closeCheck(c: Connection, sideIdx: number): void {
+    if (c.state !== ConnState.Open) return;
+    const side = sideIdx === 0 ? c.a : c.b;
+    const now = this.env.now;
+    const other = c.other(side);
+    const idleSince = Math.max(c.lastPieceAt, c.tHandshake);
+    const idle = now - idleSince;
+    if (side.done && other.done && idle >= side.kind.seedSeedDelay(this.pexAllowed) - 1e-9) return this.close(c, side, 'seed_seed');
+    if (idle >= side.kind.idleLimit(side.conns.length) - 1e-9) return this.close(c, side, 'idle');
+    this.scheduleCloseCheck(c, side);
+  }
+
+  /** Closes any connection in any state; `by` is the side that acts. */
+  private closeAny(c: Connection, by: Peer, reason: CloseReason): void {
+    if (c.state === ConnState.Open) {
+      this.close(c, by, reason);
+      return;
+    }
+    if (c.state === ConnState.Closed) return;
+    // Not yet handshaked: the dialler sees a failed attempt.
+    if (c.state === ConnState.Connecting) {
+      if (by === c.a) {
+        if (c.timer >= 0) this.env.cancel(c.timer);
+        c.timer = -1;
+        c.state = ConnState.Closed;
+        c.tClose = this.env.now;
+        c.outcome = 'timeout';
+        removeConn(c.a.conns, c);
+        const info = c.a.policy.get(c.b.id);
+        if (info) c.a.policy.onConnectFailure(info, this.env.now, 'timeout');
+        this.observer.connectFailure(c, this.env.now, 'timeout');
+      }
+      // The remote leaving while a SYN is in flight is handled when the TCP result fires.
+      return;
+    }
+    this.finishFailed(c, 'handshake', 'refused');
+  }
+
+  /** Closes an open (handshaked) connection; the reason is decided by the caller's rule. */
+  close(c: Connection, by: Peer, reason: CloseReason): void {
+    const now = this.env.now;
+    const { a, b } = c;
+    c.state = ConnState.Closed;
+    c.tClose = now;
+    c.closeReason = reason;
+    c.closedBy = by === a ? 'a' : 'b';
+    if (c.timer >= 0) this.env.cancel(c.timer);
+    if (c.pexTimerA >= 0) this.env.cancel(c.pexTimerA);
+    if (c.pexTimerB >= 0) this.env.cancel(c.pexTimerB);
+    c.timer = c.pexTimerA = c.pexTimerB = -1;
+    this.transfers.connectionClosed(c, now);
+    removeConn(a.conns, c);
+    removeConn(b.conns, c);
+    a.handshaked--;
+    b.handshaked--;
+    const pieceBytes = c.pieceBytes;
+    c.outcome = pieceBytes > 0 ? 'useful' : 'wasted';
+    const severity = reason === 'banned' || reason === 'protocol_error' ? 'peer_error' : 'normal';
+    const infoB = a.policy.get(b.id);
+    if (infoB) a.policy.onClose(infoB, now, { reason, byUs: by === a, severity, pieceBytes, outgoing: true });
+    const infoA = b.policy.get(a.id);
+    if (infoA) b.policy.onClose(infoA, now, { reason, byUs: by === b, severity, pieceBytes, outgoing: false });
+    const overhead = pieceBytes > 0 ? 0 : handshakeOverheadBytes(this.scenario.network.encryption, this.pieces, a.done, b.done);
+    this.observer.close(c, now, reason, overhead);
+    this.wake(a);
+    this.wake(b);
+    if (a.behaviour === 'hammer' && by !== a) this.hammer(a, b);
+  }
+
+  /** A hammering client dials straight back after every close it did not make. */
+  private hammer(p: Peer, remote: Peer): void {
+    const info = p.policy.get(remote.id);
+    if (!p.online || !info || info.inUse || p.conns.length >= p.kind.peerLimit) return;
+    this.dial(p, remote.id);
+  }
+
+  // ---- data -----------------------------------------------------------------------------------
+
+  private onPieceDone(f: Flow, now: number): void {
+    const c = f.conn;
+    const up = f.up;
+    const down = f.down;
+    const iu = up.policy.get(down.id);
+    if (iu) up.policy.onPieceData(iu, now);
+    const id = down.policy.get(up.id);
+    if (id) down.policy.onPieceData(id, now);
+    if (down.done) this.completed(down, now);
+    void c;
+  }
+
+  private completed(p: Peer, now: number): void {
+    p.completedAt = now;
+    this.observer.peerCompleted(p, now);
+    this.scheduleDeparture(p);
+    // Links to other done peers are now seed-to-seed: libtorrent closes them at once
+    // (torrent::finished), Transmission after its idle delay.
+    for (let i = p.conns.length - 1; i >= 0; i--) {
+      const c = p.conns[i]!;
+      if (c.state !== ConnState.Open) continue;
+      const other = c.other(p);
+      if (!other.done) continue;
+      if (p.kind.closesOnLtepUploadOnly) this.close(c, p, 'seed_seed');
+      else if (other.kind.closesOnLtepUploadOnly) this.close(c, other, 'seed_seed');
+      else {
+        this.scheduleCloseCheck(c, p);
+        this.scheduleCloseCheck(c, other);
+      }
+    }
+  }
+
+  // ---- PEX ------------------------------------------------------------------------------------
+
+  /** `sender` tells the other end of c about up to max_added of its connected peers. */
+  private pex(c: Connection, sideIdx: number): void {
+    if (c.state !== ConnState.Open) return;
+    const sender = sideIdx === 0 ? c.a : c.b;
+    const receiver = c.other(sender);
+    const pex = this.scenario.discovery.pex;
+    let sent = 0;
+    for (let i = 0; i < sender.conns.length && sent < pex.max_added; i++) {
+      const o = sender.conns[i]!;
+      if (o.state !== ConnState.Open || o === c) continue;
+      const q = o.other(sender);
+      if (q === receiver) continue;
+      // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
+      // sender reached it by dialling.
+      const flags: PeerFlags = { seed: q.done, uploadOnly: q.done, connectable: o.a === sender ? true : undefined };
+      this.learn(receiver, q.id, Source.Pex, flags);
+      sent++;
+    }
+    if (sent > 0) this.wake(receiver);
+    const handle = this.env.schedule(pex.interval, this.kPex, c.id, sideIdx);
+    if (sideIdx === 0) c.pexTimerA = handle;
+    else c.pexTimerB = handle;
+  }
+
+  // ---- sampling -------------------------------------------------------------------------------
+
+  private sample(): void {
+    this.observer.sample(this.env.now);
+    if (this.env.now + this.scenario.sample_interval <= this.scenario.duration + 1e-9) this.env.schedule(this.scenario.sample_interval, this.kSample);
+  }
+
+  /** Whether `c`'s downloader side is interested (for tests and invariants). */
+  interested(up: Peer, down: Peer): boolean {
+    return hasWanted(up.have, down.have);
+  }
+}
+
+function removeConn(list: Connection[], c: Connection): void {
+  const i = list.lastIndexOf(c);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** FNV-1a over a string: a stable 32-bit hash of the run seed for per-pair draws. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
