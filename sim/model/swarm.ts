@@ -94,7 +94,9 @@ export class Swarm {
     p.now = now;
     this.observer.peerOnline(p, now);
     if (p.behaviour !== 'ghost') this.tracker.add(p.id);
-    this.announce(p);
+    // Announce after every arrival due at this instant, so a flash crowd's first answers list
+    // each other (events at equal times run in insertion order).
+    p.announceHandle = this.env.schedule(0, this.kAnnounce, p.id);
     if (p.done) this.scheduleDeparture(p);
     this.wake(p);
   }
@@ -168,7 +170,7 @@ export class Swarm {
     if (!p.online) return;
     const now = this.env.now;
     p.now = now;
-    if (p.behaviour === 'ghost') return;
+    if (!dialsOut(p)) return;
     const budget = p.kind.peerLimit - p.conns.length;
     let n = 0;
     if (budget > 0) {
@@ -287,6 +289,7 @@ export class Swarm {
     // Closes decided at the handshake, by the acceptor: a misbehaving client, a full client
     // (Transmission refuses an accepted handshake at its peer limit), a duplicate link.
     if (b.behaviour === 'drop_after_handshake') return this.close(c, b, 'dropped');
+    if (a.behaviour === 'drop_after_handshake') return this.close(c, a, 'dropped');
     if (b.behaviour === 'always_full' || b.handshaked > b.kind.peerLimit) return this.close(c, b, 'too_many_peers');
     if (this.hasOtherLink(b, a, c)) return this.close(c, b, 'duplicate');
 
@@ -494,6 +497,11 @@ export class Swarm {
   interested(up: Peer, down: Peer): boolean {
     return hasWanted(up.have, down.have);
   }
+}
+
+/** Broken remotes (ghosts, droppers, refusers…) only answer; normal clients and hammers dial. */
+function dialsOut(p: Peer): boolean {
+  return p.behaviour === 'normal' || p.behaviour === 'hammer' || p.behaviour === 'bad_data';
 }
 
 function removeConn(list: Connection[], c: Connection): void {

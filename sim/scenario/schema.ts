@@ -49,7 +49,7 @@ const RttSchema = z
 
 const NetworkSchema = z
   .object({
-    rtt: RttSchema.default({ median: 0.08, sigma: 0.5, min: 0.005 }),
+    rtt: RttSchema.prefault({}),
     encryption: z.boolean().default(true).describe('message stream encryption on every connection: adds 2 round trips and ~1 KB to each handshake'),
     refused_share: share('share of failed dials to unreachable peers that are refused at once rather than silently timing out').default(0.3),
   })
@@ -83,9 +83,9 @@ const DhtSchema = z
 
 const DiscoverySchema = z
   .object({
-    tracker: TrackerSchema.default({} as never),
-    pex: PexSchema.default({} as never),
-    dht: DhtSchema.default({} as never),
+    tracker: TrackerSchema.prefault({}),
+    pex: PexSchema.prefault({}),
+    dht: DhtSchema.prefault({}),
   })
   .strict();
 
@@ -143,8 +143,8 @@ export const ScenarioSchema = z
         public: z.boolean().default(true).describe('public torrent: PEX allowed'),
       })
       .strict(),
-    network: NetworkSchema.default({} as never),
-    discovery: DiscoverySchema.default({} as never),
+    network: NetworkSchema.prefault({}),
+    discovery: DiscoverySchema.prefault({}),
     population: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), GroupSchema).describe('peer groups by name'),
     subject: z.string().describe('name of the population group that runs the policy under comparison'),
     policies: z.array(z.string()).min(1).default(['transmission-4.1']).describe('policies to compare (built-in names with parameters, or module paths)'),
