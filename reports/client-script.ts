@@ -1,0 +1,102 @@
+/**
+ * The report page's script (plain ES2017, runs from file:// with the inlined d3 bundle): policy
+ * toggle, tooltips for marks with data-tip, and hover read-outs of the time-series charts from the
+ * inlined JSON (#report-data). Kept as a string so that it is shipped exactly as written.
+ */
+export const CLIENT_JS = String.raw`(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var hidden = new Set();
+  var tip = d3.select('#tooltip');
+  var colors = {};
+  data.policies.forEach(function (p) { colors[p.policy] = p.color; });
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
+  }
+  function fmt(x) {
+    if (x === null || x === undefined || !isFinite(x)) return '\u2013';
+    var a = Math.abs(x);
+    if (a !== 0 && (a < 0.01 || a >= 1e6)) return d3.format('.3~s')(x);
+    if (a >= 100) return d3.format(',.0f')(x);
+    return d3.format('.3~r')(x);
+  }
+  function placeTip(ev) {
+    var node = tip.node(), pad = 14;
+    var w = node.offsetWidth, h = node.offsetHeight;
+    var x = ev.clientX + pad, y = ev.clientY + pad;
+    if (x + w > window.innerWidth) x = Math.max(0, ev.clientX - w - pad);
+    if (y + h > window.innerHeight) y = Math.max(0, ev.clientY - h - pad);
+    tip.style('left', (x + window.scrollX) + 'px').style('top', (y + window.scrollY) + 'px');
+  }
+  function showTip(html, ev) { tip.html(html).style('display', 'block'); placeTip(ev); }
+  function hideTip() { tip.style('display', 'none'); }
+
+  function applyHidden() {
+    d3.selectAll('svg.chart [data-policy], table.stats [data-policy]').style('display', function () {
+      return hidden.has(this.getAttribute('data-policy')) ? 'none' : null;
+    });
+    d3.selectAll('[data-legend-policy]').style('opacity', function () {
+      return hidden.has(this.getAttribute('data-legend-policy')) ? 0.3 : null;
+    });
+    d3.selectAll('#policy-toggle input').property('checked', function () {
+      return !hidden.has(this.getAttribute('data-policy'));
+    });
+  }
+  function toggle(p) {
+    if (hidden.has(p)) hidden.delete(p); else hidden.add(p);
+    applyHidden();
+  }
+  d3.selectAll('#policy-toggle input').on('change', function () { toggle(this.getAttribute('data-policy')); });
+  d3.selectAll('[data-legend-policy]').style('cursor', 'pointer').on('click', function () { toggle(this.getAttribute('data-legend-policy')); });
+  d3.select('#show-all').on('click', function () { hidden.clear(); applyHidden(); });
+
+  d3.selectAll('[data-tip]')
+    .on('mouseenter', function (ev) { showTip(esc(this.getAttribute('data-tip')), ev); })
+    .on('mousemove', placeTip)
+    .on('mouseleave', hideTip);
+
+  d3.selectAll('rect.hover-target').each(function () {
+    var rect = this;
+    var chart = data.charts[rect.getAttribute('data-chart')];
+    if (!chart) return;
+    var facet = chart.facets[rect.getAttribute('data-facet')];
+    if (!facet) return;
+    var xMax = +rect.getAttribute('data-x-max');
+    var w = +rect.getAttribute('data-plot-width');
+    var h = +rect.getAttribute('data-plot-height');
+    var byPolicy = {};
+    var tset = new Set();
+    Object.keys(facet.series).forEach(function (p) {
+      var m = new Map();
+      facet.series[p].forEach(function (row) { m.set(row[0], row); tset.add(row[0]); });
+      byPolicy[p] = m;
+    });
+    var times = Array.from(tset).sort(function (a, b) { return a - b; });
+    if (times.length === 0) return;
+    var rule = d3.select(rect.parentNode).insert('line', 'rect.hover-target')
+      .attr('class', 'hover-rule').attr('y1', 0).attr('y2', h)
+      .attr('stroke', '#333').attr('stroke-dasharray', '3 3').attr('pointer-events', 'none')
+      .style('display', 'none');
+    d3.select(rect)
+      .on('mousemove', function (ev) {
+        var mx = d3.pointer(ev, rect)[0];
+        var tSec = (mx / w) * xMax * chart.tDiv;
+        var t = times[d3.bisector(function (d) { return d; }).center(times, tSec)];
+        var px = (t / chart.tDiv / xMax) * w;
+        rule.attr('x1', px).attr('x2', px).style('display', null);
+        var rows = '';
+        data.policies.forEach(function (p) {
+          if (hidden.has(p.policy) || !byPolicy[p.policy]) return;
+          var r = byPolicy[p.policy].get(t);
+          if (!r) return;
+          rows += '<tr data-policy-row="' + esc(p.policy) + '"><td><span class="sw" style="background:' + p.color + '"></span>' + esc(p.policy) +
+            '</td><td class="num">' + fmt(r[1]) + '</td><td class="num">[' + fmt(r[2]) + ', ' + fmt(r[3]) + ']</td><td class="num">n=' + r[4] + '</td></tr>';
+        });
+        showTip('<b>' + esc(facet.label) + '</b><br>t = ' + fmt(t / chart.tDiv) + ' ' + esc(chart.tUnit) + ' \u00b7 ' + esc(chart.yLabel) +
+          '<table>' + rows + '</table><span class="hint">mean [95% CI], replications</span>', ev);
+      })
+      .on('mouseleave', function () { rule.style('display', 'none'); hideTip(); });
+  });
+  document.documentElement.setAttribute('data-report-ready', 'true');
+})();
+`;

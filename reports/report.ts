@@ -1,0 +1,207 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { bandClientData, bandTimeUnit } from './charts/band.js';
+import { churnChart, CHURN_Y_LABEL } from './charts/churn.js';
+import { completionChart, COMPLETION_Y_LABEL } from './charts/completion.js';
+import { rasterChart } from './charts/raster.js';
+import { BAR_METRICS, summaryBarsChart } from './charts/summary-bars.js';
+import { groupFacets } from './charts/time-common.js';
+import { wastedChart, WASTED_Y_LABEL } from './charts/wasted.js';
+import { loadOutputs, type Outputs, type SummaryRow } from './data.js';
+import { writeFileAtomic } from './fs-atomic.js';
+import { escapeHtml, renderHtml, type Section } from './html.js';
+import { policyStyles, type PolicyStyle } from './palette.js';
+import { svgToPng } from './png.js';
+import { rasterData } from './prep/raster.js';
+import { statsFromComparison, summaryStats, type MetricStat } from './prep/summary.js';
+import { churnSeries, completionSeries, runKeyString, wastedSeries, type GroupSeries } from './prep/timeseries.js';
+import { fmt } from './svg.js';
+
+export interface ReportFiles {
+  /** Path of report.html. */
+  html: string;
+  /** Paths of the plots written (SVG and PNG). */
+  plots: string[];
+}
+
+/** File-name-safe form of a scenario name. */
+export function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'scenario';
+}
+
+function statsFor(out: Outputs, scenario: string): MetricStat[] {
+  const metrics = BAR_METRICS.map((m) => m.metric);
+  if (out.comparison) {
+    const rows = out.comparison.filter((r) => r.scenario === scenario);
+    const st = statsFromComparison(rows, metrics);
+    if (st.length > 0) return st;
+  }
+  return summaryStats(
+    out.summary.filter((r) => r.scenario === scenario),
+    metrics.filter((m) => out.summaryMetrics.includes(m)),
+    out.policies,
+  );
+}
+
+function statsTable(stats: readonly MetricStat[], styles: readonly PolicyStyle[]): string {
+  const metrics = BAR_METRICS.filter((m) => stats.some((s) => s.metric === m.metric));
+  const points = [...new Set(stats.map((s) => s.pointLabel))];
+  const head = `<tr>${points.length > 1 ? '<th>point</th>' : ''}<th>policy</th><th class="num">n</th>${metrics.map((m) => `<th class="num" title="${escapeHtml(m.metric)}">${escapeHtml(m.label)}</th>`).join('')}</tr>`;
+  const rows: string[] = [];
+  for (const pt of points)
+    for (const st of styles) {
+      const ms = stats.filter((s) => s.pointLabel === pt && s.policy === st.policy);
+      if (ms.length === 0) continue;
+      const cells = metrics.map((m) => {
+        const s = ms.find((x) => x.metric === m.metric);
+        return `<td class="num">${s ? `${fmt.num(s.mean)} <small>[${fmt.num(s.lo)}, ${fmt.num(s.hi)}]</small>` : '–'}</td>`;
+      });
+      rows.push(`<tr data-policy="${escapeHtml(st.policy)}">${points.length > 1 ? `<td>${escapeHtml(pt)}</td>` : ''}<td><span class="sw" style="background:${st.color}"></span>${escapeHtml(st.policy)}</td><td class="num">${ms[0]!.n}</td>${cells.join('')}</tr>`);
+    }
+  return `<details><summary>the numbers (mean [95% CI])</summary><div style="overflow-x:auto"><table class="stats">${head}${rows.join('')}</table></div></details>`;
+}
+
+function describe(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x === 'number' || typeof x === 'string')) return v.length > 24 ? `${v.slice(0, 24).join(', ')}, … (${v.length})` : v.join(', ');
+    if (v.every((x) => typeof x === 'number' || (typeof x === 'object' && x !== null))) return `${v.length} entries`;
+    return null;
+  }
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.name === 'string') return o.name;
+    const vals = Object.values(o);
+    if (vals.length > 0 && vals.every((x) => typeof x === 'number')) return `${vals.reduce((a: number, b) => a + (b as number), 0)} (total of ${vals.length})`;
+  }
+  return null;
+}
+
+/** The manifest's top-level facts as label/value pairs (version, command, scenario, hash, seeds, events…). */
+export function manifestFacts(m: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(m)) {
+    const d = describe(v);
+    if (d !== null) out.push([k, d]);
+  }
+  return out;
+}
+
+function versionOf(m: Record<string, unknown> | null): string {
+  const v = m?.version ?? m?.swarmsim_version ?? m?.swarmsimVersion;
+  return typeof v === 'string' ? v : 'unknown version';
+}
+
+/**
+ * Regenerates the report of an output directory from its CSV files: plots/*.svg and plots/*.png
+ * (PNG via resvg with the bundled DejaVu font) and a self-contained report.html. Every file is
+ * written under a temporary name and renamed into place. Missing or malformed inputs throw an
+ * InputError before anything is written.
+ */
+export async function writeReport(outDir: string): Promise<ReportFiles> {
+  const out = loadOutputs(outDir);
+  const stylesMap = policyStyles(out.policies);
+  const styles = [...stylesMap.values()];
+  const multi = out.scenarios.length > 1;
+  const plots: { name: string; svg: string }[] = [];
+  const charts: Record<string, unknown> = {};
+  const sections: Record<'churn' | 'wasted' | 'completion' | 'summary' | 'raster', Section> = {
+    churn: {
+      id: 'q-churn',
+      question: 'How much connection churn does each policy cause, and does it settle?',
+      intro: 'Connections closed per online peer per minute in each sampling interval. A reconnect loop shows as churn that stays high instead of falling once the swarm has formed. Left: the subject peers (running the compared policy); right: the whole swarm, which also pays for the dials it receives.',
+      figures: [],
+    },
+    wasted: {
+      id: 'q-wasted',
+      question: 'How many handshakes are wasted, and how fast do they pile up?',
+      intro: 'Running total of handshakes that were closed without a single piece byte (for example seed to seed). A straight climbing line is a loop that never stops; a good policy flattens out.',
+      figures: [],
+    },
+    completion: {
+      id: 'q-completion',
+      question: 'Do leechers still finish as fast? (completion-time CDF)',
+      intro: 'Share of leechers that hold the whole file by each time. A policy that avoids wasted connections must not starve the swarm of useful ones: its curve should not lie to the right of the others.',
+      figures: [],
+    },
+    summary: {
+      id: 'q-summary',
+      question: 'Overall, which policy costs what? (summary with confidence intervals)',
+      intro: 'Per-run metrics averaged over replications, and the paired difference to the reference policy over runs with the same seed (common random numbers make these intervals narrow).',
+      figures: [],
+    },
+    raster: {
+      id: 'q-raster',
+      question: 'What does one peer\u2019s reconnect storm look like?',
+      intro: 'Every outbound dial of one subject peer (the busiest one in the traced replication), one row per remote peer. Repeated marks along a row are the same peer dialled again and again.',
+      figures: [],
+    },
+  };
+
+  for (const sc of out.scenarios) {
+    const sfx = multi ? `-${slug(sc)}` : '';
+    const runs = out.timeseries.filter((r) => r.scenario === sc);
+    const sumByKey = new Map<string, SummaryRow>();
+    for (const r of out.summary) if (r.scenario === sc) sumByKey.set(runKeyString(r), r);
+    const points = new Set(out.summary.filter((r) => r.scenario === sc).map((r) => r.pointLabel));
+    const pooled = points.size > 1 ? ` Time series pool the ${points.size} sweep points.` : '';
+    const timeCharts: [keyof typeof sections, string, GroupSeries, (d: GroupSeries, o: { styles: ReadonlyMap<string, PolicyStyle>; id: string; scenario: string }) => string, string, string][] = [
+      ['churn', 'churn', churnSeries(runs, out.policies), churnChart, CHURN_Y_LABEL, 'Churn per peer per minute: mean over replications with 95% band.'],
+      ['wasted', 'wasted', wastedSeries(runs, out.policies), wastedChart, WASTED_Y_LABEL, 'Cumulative wasted handshakes: mean over replications with 95% band.'],
+      ['completion', 'completion', completionSeries(runs, out.policies, (r) => sumByKey.get(runKeyString(r))), completionChart, COMPLETION_Y_LABEL, 'Completion-time CDF: mean over replications with 95% band.'],
+    ];
+    for (const [section, name, series, chart, yLabel, caption] of timeCharts) {
+      const id = `${name}${sfx}`;
+      const svg = chart(series, { styles: stylesMap, id, scenario: sc });
+      const facets = groupFacets(series);
+      const tu = bandTimeUnit(facets);
+      charts[id] = bandClientData(facets, { yLabel, tDiv: tu.div, tUnit: tu.unit });
+      plots.push({ name: id, svg });
+      sections[section].figures.push({ svg, caption: `${multi ? `${sc}: ` : ''}${caption}${pooled} Hover for values; plots/${id}.png` });
+    }
+    const stats = statsFor(out, sc);
+    const barsId = `summary${sfx}`;
+    const bars = summaryBarsChart(stats, { styles: stylesMap, id: barsId, scenario: sc });
+    plots.push({ name: barsId, svg: bars });
+    sections.summary.figures.push({ svg: bars, caption: `${multi ? `${sc}: ` : ''}Bars: mean ± 95% CI; dots: paired difference ± 95% CI. Hover a bar or dot for the numbers; plots/${barsId}.png` });
+    sections.summary.extra = (sections.summary.extra ?? '') + statsTable(stats, styles);
+    const rd = out.connections ? rasterData(out.connections, sc, out.policies) : null;
+    if (rd) {
+      const rid = `raster${sfx}`;
+      let tMax = 0;
+      for (const r of runs) for (const t of r.t) tMax = Math.max(tMax, t);
+      const svg = rasterChart(rd, { styles: stylesMap, id: rid, ...(tMax > 0 ? { tMax } : {}) });
+      plots.push({ name: rid, svg });
+      sections.raster.figures.push({ svg, caption: `${multi ? `${sc}: ` : ''}Subject peer ${rd.peer}; hover a mark for the dial; plots/${rid}.png` });
+    } else {
+      sections.raster.extra = (sections.raster.extra ?? '') + `<p class="note">${multi ? `${escapeHtml(sc)}: ` : ''}${out.connections ? 'The connection trace has no outbound dial of a subject peer.' : 'No connections.csv in this directory: run with --trace to record one.'}</p>`;
+    }
+  }
+
+  const plotsDir = join(outDir, 'plots');
+  mkdirSync(plotsDir, { recursive: true });
+  const written: string[] = [];
+  for (const p of plots) {
+    const svgPath = join(plotsDir, `${p.name}.svg`);
+    writeFileAtomic(svgPath, `<?xml version="1.0" encoding="UTF-8"?>\n${p.svg}\n`);
+    const pngPath = join(plotsDir, `${p.name}.png`);
+    writeFileAtomic(pngPath, svgToPng(p.svg));
+    written.push(svgPath, pngPath);
+  }
+  const version = versionOf(out.manifest);
+  const seeds = [...new Set(out.summary.map((r) => r.seed))].sort((a, b) => a - b);
+  const reps = new Set(out.summary.map((r) => `${r.rep}`)).size;
+  const html = renderHtml({
+    title: `swarmsim report — ${out.scenarios.join(', ')}`,
+    subtitle: `${out.policies.length} polic${out.policies.length === 1 ? 'y' : 'ies'} × ${reps} replication${reps === 1 ? '' : 's'} · seeds ${seeds.length > 12 ? `${seeds.slice(0, 12).join(', ')}, …` : seeds.join(', ')} · swarmsim ${version} · reference policy ${out.policies[0]}`,
+    styles,
+    sections: Object.values(sections),
+    manifestFacts: out.manifest ? manifestFacts(out.manifest) : [],
+    manifestJson: out.manifest ? JSON.stringify(out.manifest, null, 2) : null,
+    data: { policies: styles.map((s) => ({ policy: s.policy, color: s.color, dash: s.dash })), charts },
+  });
+  const htmlPath = join(outDir, 'report.html');
+  writeFileAtomic(htmlPath, html);
+  return { html: htmlPath, plots: written };
+}
