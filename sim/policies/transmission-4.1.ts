@@ -1,0 +1,40 @@
+import { transmissionFactory, type TransmissionVariant } from './transmission-common.js';
+
+/**
+ * `transmission-4.1`: Transmission **4.1.x** (`85fc9d915`, whose connection logic matches tag
+ * 4.1.3), `libtransmission/peer-mgr.cc` and `peer-mgr.h` (`tr_peer_info`,
+ * `get_reconnect_interval_secs`, `is_peer_candidate`, `getPeerCandidateScore`,
+ * `make_new_peer_connections`, `peer_info_pulse`). Shared rules: transmission-common.ts.
+ *
+ * - Counter `num_consecutive_fruitless_`: +1 on a failed connect/handshake (unreachable if
+ *   nothing read); on close, 0 after piece data, else +1 only if `is_disconnecting_` (remote
+ *   close, socket error, protocol error; PR #7238); own closes leave it unchanged; a connect
+ *   leaves it unchanged (PR #6917).
+ * - Unreachable peers stay candidates at step + 2 (PR #6975): a dead unreachable peer waits 900,
+ *   1800, 3600, 7200 s counted from each attempt start.
+ * - Pool entry flags (PR #6917): LTEP `upload_only` sets or clears `upload_only`; bitfield,
+ *   have-all, have-none set or clear `seed`; a PEX upload-only flag sets `upload_only`.
+ *   `is_upload_only()` = upload_only ∨ seed. A done client skips upload-only peers only when PEX
+ *   is not allowed (with PEX it still connects to swap peers, then closes after 30 s idle).
+ * - Score bit 1 = fruitless count ≠ 0. K = 9 per 500 ms pulse, cache of 36 rebuilt only when
+ *   empty.
+ * - Pool pruning (§6, #6712) every 60 s when the pool exceeds peer_limit (done) or 3 × peer_limit:
+ *   simulator rule: it runs inside select() on the first call at or after each 60 s mark.
+ */
+export const transmission41Variant: TransmissionVariant = {
+  name: 'transmission-4.1',
+  description: 'Transmission 4.1.x: fruitless-connection count, unreachable at step + 2, seeds kept with PEX',
+  perPulse: 9,
+  cacheFactor: 4,
+  resetOnConnect: false,
+  resetOnDataClose: true,
+  fruitlessClose: 'disconnecting',
+  unreachable: 'step-plus-2',
+  doneFilter: 'done-upload-only-without-pex',
+  failureBit: 'fails-nonzero',
+  flags: 'persist',
+  pexClearsUnreachable: true,
+  pruning: true,
+};
+
+export const transmission41 = transmissionFactory(transmission41Variant);

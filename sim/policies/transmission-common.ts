@@ -1,0 +1,340 @@
+import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import type {
+  CloseInfo,
+  ConnectFailure,
+  HostView,
+  PeerFlags,
+  PolicyFactory,
+  PolicyParams,
+  ReconnectPolicy,
+  RemoteState,
+} from './policy.js';
+import { Source } from './source.js';
+
+/**
+ * The Transmission family (libtransmission/peer-mgr.cc, peer-mgr.h): one implementation, three
+ * variants that differ only in the fields of `TransmissionVariant` — read those as the table of
+ * reference/transmission.md §9. Shared rules (§1, §4, §5, §9):
+ *
+ * - Timestamps are whole seconds (`tr_time()`): every stored time is `Math.floor(now)`, and
+ *   eligibility compares whole seconds, so eligibleAt() is always a whole number.
+ * - Reconnect interval (`get_reconnect_interval_secs`): 5 s while reachable and piece data moved
+ *   within the last 10 s, else 0, 10, 120, 900, 1800, 3600, 7200 s by step = fails (+2 if
+ *   unreachable), counted from max(attemptedAt, changedAt). `pieceDataAt == 0` means "never"
+ *   (upstream uses epoch time so 0 never looks recent; the simulator clock starts at 0).
+ * - Candidates (`is_peer_candidate`): not in use, not banned, interval elapsed, variant filter.
+ *   Blocklists are not modelled.
+ * - Order (`getPeerCandidateScore`): failure bit, attemptedAt, not-known-connectable, upload-only
+ *   (4.0/main: the seed flag), from_best, 8-bit salt drawn from `host.rng` per candidate at
+ *   rebuild, then the remote id (simulator rule). The torrent-level fields (priority, started
+ *   recently, done) are the same for every candidate of one host's torrent and are left out.
+ * - Rate: K per pulse. main-2023 and 4.1 keep the `outbound_candidates_` cache of 4K entries,
+ *   rebuilt only when empty; each select takes the next min(K, budget) entries without
+ *   re-checking the interval (as upstream), but a taken entry that is in use, banned or pruned
+ *   at that moment is dropped instead of returned (the seam forbids returning it; upstream would
+ *   start and then discard a duplicate handshake). 4.0.6 has no cache: `makeNewPeerConnections`
+ *   rebuilds the candidate list every pulse and takes the best K (checked in tag 4.0.6).
+ * - Failures: a failed outgoing TCP connect or handshake counts +1 (saturating at 255) only if no
+ *   other connection to the peer is established; nothing read → unreachable. Incoming handshake
+ *   failures change nothing (upstream cannot match the ephemeral address to a pool entry).
+ *   A failed attempt does not touch changedAt, so its wait counts from the attempt start.
+ * - A close with reason `duplicate` (a completed handshake rejected as already connected) leaves
+ *   the counter unchanged in every variant (§2: "changes nothing"); `banned` bans for good.
+ * - Incoming connections are treated like outgoing ones for set_connected (upstream gives them a
+ *   separate tr_peer_info that is merged later), except they never mark the peer connectable.
+ */
+export interface TransmissionVariant {
+  readonly name: string;
+  readonly description: string;
+  /** K: connections per 500 ms pulse. */
+  readonly perPulse: number;
+  /** Cache size as a multiple of K (4), or 0 for no cache (rebuild every pulse, 4.0.6). */
+  readonly cacheFactor: number;
+  /** main after #5773: `set_connected(true)` zeroes the counter. */
+  readonly resetOnConnect: boolean;
+  /** A close after piece data zeroes the counter (4.0 closePeer, 4.1 set_connected). */
+  readonly resetOnDataClose: boolean;
+  /**
+   * A close without piece data: `any` +1 unless the local side left/stopped (4.0 closePeer);
+   * `disconnecting` +1 only when the remote closed or the socket/protocol failed (4.1, #7238);
+   * `never` (main after #5773).
+   */
+  readonly fruitlessClose: 'any' | 'disconnecting' | 'never';
+  /** `excluded`: unreachable peers are never candidates (4.0, main); `step-plus-2` (4.1, #6975). */
+  readonly unreachable: 'excluded' | 'step-plus-2';
+  /** `done-seed`: a done client skips seeds (4.0, main); `done-upload-only-without-pex` (4.1, #6917). */
+  readonly doneFilter: 'done-seed' | 'done-upload-only-without-pex';
+  /** Score bit 1: `last-attempt-failed` = lastConnectedAt < attemptedAt (4.0.6); `fails-nonzero`. */
+  readonly failureBit: 'last-attempt-failed' | 'fails-nonzero';
+  /**
+   * How the pool entry's seed/upload-only flags are kept:
+   * `pex-or` (4.0: PEX flags OR-ed in, never cleared, nothing from connections);
+   * `pex-overwrite` (main: `set_pex_flags` overwrites the seed flag on every non-incoming add,
+   * tracker adds included, nothing from connections);
+   * `persist` (4.1: PEX upload-only flag sets uploadOnly; LTEP upload_only sets/clears uploadOnly;
+   * bitfield / have-all / have-none sets/clears seed).
+   */
+  readonly flags: 'pex-or' | 'pex-overwrite' | 'persist';
+  /** A PEX `connectable` flag clears unreachable (main, 4.1); 4.0 keeps its unreachable bit. */
+  readonly pexClearsUnreachable: boolean;
+  /** §6 pool pruning every 60 s above the cap (4.1). */
+  readonly pruning: boolean;
+}
+
+export class TransmissionInfo extends TrackedInfo {
+  /** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255). */
+  fails = 0;
+  /** Last completed handshake (s); 0 = never. */
+  lastConnectedAt = 0;
+}
+
+/** Reconnect interval by step (§1). */
+export const TRANSMISSION_INTERVALS: readonly number[] = [0, 10, 120, 900, 1800, 3600, 7200];
+export const TRANSMISSION_MIN_INTERVAL = 5;
+export const TRANSMISSION_PRUNE_PERIOD = 60;
+export const TRANSMISSION_INACTIVE_AFTER = 3600;
+
+export function transmissionInterval(step: number): number {
+  return TRANSMISSION_INTERVALS[step < 6 ? step : 6] as number;
+}
+
+const P46 = 2 ** 46;
+const P14 = 2 ** 14;
+
+export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
+  readonly name: string;
+  private readonly cache: TopK<TransmissionInfo>;
+  private cachePos = 0;
+  private nextPrune = TRANSMISSION_PRUNE_PERIOD;
+  private pruneScratch: TransmissionInfo[] = [];
+
+  constructor(
+    readonly variant: TransmissionVariant,
+    name = variant.name,
+  ) {
+    super();
+    this.name = name;
+    const k = variant.perPulse;
+    this.cache = new TopK<TransmissionInfo>(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
+  }
+
+  protected make(remote: number, source: Source, now: number): TransmissionInfo {
+    return new TransmissionInfo(remote, source, now);
+  }
+
+  protected override clock(now: number): number {
+    return Math.floor(now);
+  }
+
+  protected override learned(info: TransmissionInfo, source: Source, flags: PeerFlags): void {
+    const v = this.variant;
+    if (flags.connectable === true && (v.pexClearsUnreachable || info.connectable !== false)) info.connectable = true;
+    const seedFlag = flags.seed === true || flags.uploadOnly === true; // one PEX bit (0x02)
+    switch (v.flags) {
+      case 'pex-or':
+        if (seedFlag) info.seed = true;
+        break;
+      case 'pex-overwrite':
+        if (source !== Source.Incoming) info.seed = seedFlag;
+        break;
+      case 'persist':
+        if (seedFlag) info.uploadOnly = true;
+        break;
+    }
+  }
+
+  /** The seed/upload-only exclusion of a done client (§4, §9). */
+  private excluded(info: TransmissionInfo, host: HostView): boolean {
+    if (!host.done) return false;
+    if (this.variant.doneFilter === 'done-seed') return info.seed;
+    return (info.uploadOnly || info.seed) && !host.pexAllowed;
+  }
+
+  eligibleAt(info: TransmissionInfo, host: HostView): number {
+    if (info.banned || this.excluded(info, host)) return Infinity;
+    const unreachable = info.connectable === false;
+    if (unreachable && this.variant.unreachable === 'excluded') return Infinity;
+    const base = info.attemptedAt > info.changedAt ? info.attemptedAt : info.changedAt;
+    const late = base + transmissionInterval(unreachable ? info.fails + 2 : info.fails);
+    if (unreachable || info.pieceDataAt === 0) return late;
+    // 5 s while floor(t) − pieceDataAt ≤ 10; the table once that window has passed.
+    const windowEnd = info.pieceDataAt + 2 * TRANSMISSION_MIN_INTERVAL;
+    if (base + TRANSMISSION_MIN_INTERVAL <= windowEnd && Math.floor(host.now) <= windowEnd) {
+      return base + TRANSMISSION_MIN_INTERVAL;
+    }
+    return late > windowEnd + 1 ? late : windowEnd + 1;
+  }
+
+  /** The 64-bit score of §4 packed into a double (47 bits), smaller first. */
+  private score(info: TransmissionInfo, salt: number): number {
+    const failed =
+      this.variant.failureBit === 'fails-nonzero' ? info.fails !== 0 : info.lastConnectedAt < info.attemptedAt;
+    const uploadOnly = this.variant.flags === 'persist' ? info.uploadOnly || info.seed : info.seed;
+    return (
+      (failed ? P46 : 0) +
+      info.attemptedAt * P14 +
+      (info.connectable === true ? 0 : 1 << 13) +
+      (uploadOnly ? 1 << 12 : 0) +
+      (info.fromBest << 8) +
+      salt
+    );
+  }
+
+  private rebuild(host: HostView): void {
+    const cache = this.cache;
+    cache.clear();
+    this.cachePos = 0;
+    const now = host.now;
+    const recs = this.records;
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i] as TransmissionInfo;
+      if (r.conns > 0) continue;
+      if (this.eligibleAt(r, host) > now) continue;
+      const salt = host.rng.int(256);
+      cache.push(this.score(r, salt), r.remote, r);
+    }
+  }
+
+  select(host: HostView, budget: number, out: Int32Array): number {
+    if (this.variant.pruning && host.now >= this.nextPrune) this.prune(host);
+    if (budget <= 0) return 0;
+    const cache = this.cache;
+    if (this.variant.cacheFactor === 0 || this.cachePos >= cache.length) this.rebuild(host);
+    let take = this.variant.perPulse;
+    if (take > budget) take = budget;
+    if (take > cache.length - this.cachePos) take = cache.length - this.cachePos;
+    let n = 0;
+    for (let i = 0; i < take; i++) {
+      const pos = this.cachePos++;
+      const r = cache.items[pos];
+      cache.items[pos] = undefined;
+      if (r === undefined || !this.isHeld(r) || r.conns > 0 || r.banned) continue;
+      out[n++] = r.remote;
+    }
+    return n;
+  }
+
+  override nextWake(host: HostView): number {
+    if (this.variant.cacheFactor > 0 && this.cachePos < this.cache.length) return host.now;
+    let t = super.nextWake(host);
+    if (this.variant.pruning && this.records.length > this.pruneCap(host) && t > this.nextPrune) t = this.nextPrune;
+    return t;
+  }
+
+  /** Candidate-cache entries not yet taken (for tests and traces). */
+  cachedRemaining(): number {
+    return this.cache.length - this.cachePos;
+  }
+
+  private pruneCap(host: HostView): number {
+    return host.done ? host.peerLimit : host.peerLimit * 3;
+  }
+
+  /**
+   * §6 `peer_info_pulse`: above the cap, keep every entry in use, then the best of the rest by
+   * active first (inactive = not in use and ≥ 3600 s since the last connection change), newest
+   * piece data, lower from_best, fewer fruitless connections, then remote id (simulator rule;
+   * BEP 40 priority is not modelled).
+   */
+  private prune(host: HostView): void {
+    const now = Math.floor(host.now);
+    while (this.nextPrune <= host.now) this.nextPrune += TRANSMISSION_PRUNE_PERIOD;
+    const cap = this.pruneCap(host);
+    const recs = this.records;
+    if (recs.length <= cap) return;
+    const rest = this.pruneScratch;
+    rest.length = 0;
+    let inUse = 0;
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i] as TransmissionInfo;
+      if (r.conns > 0) inUse++;
+      else rest.push(r);
+    }
+    const keep = cap - inUse;
+    if (keep >= rest.length) return;
+    const inactive = (r: TransmissionInfo): number =>
+      r.changedAt > 0 && now - r.changedAt >= TRANSMISSION_INACTIVE_AFTER ? 1 : 0;
+    rest.sort(
+      (a, b) =>
+        inactive(a) - inactive(b) ||
+        b.pieceDataAt - a.pieceDataAt ||
+        a.fromBest - b.fromBest ||
+        a.fails - b.fails ||
+        a.remote - b.remote,
+    );
+    for (let i = keep < 0 ? 0 : keep; i < rest.length; i++) this.forget(rest[i] as TransmissionInfo);
+    rest.length = 0;
+  }
+
+  override onConnectFailure(info: TransmissionInfo, now: number, reason: ConnectFailure): void {
+    super.onConnectFailure(info, now, reason);
+    if (info.established > 0) return;
+    this.fail(info);
+    info.connectable = false; // nothing read
+  }
+
+  override onHandshakeFailure(info: TransmissionInfo, now: number, outgoing: boolean, readAnything: boolean): void {
+    super.onHandshakeFailure(info, now, outgoing, readAnything);
+    if (!outgoing || info.established > 0) return;
+    this.fail(info);
+    if (!readAnything) info.connectable = false;
+  }
+
+  override onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
+    super.onHandshake(info, now, outgoing);
+    info.lastConnectedAt = info.changedAt;
+    if (outgoing) info.connectable = true;
+    if (this.variant.resetOnConnect) info.fails = 0;
+  }
+
+  override onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
+    if (this.variant.flags !== 'persist') return;
+    if (state.via === 'ltep') info.uploadOnly = state.uploadOnly;
+    else info.seed = state.seed;
+  }
+
+  override onClose(info: TransmissionInfo, now: number, close: CloseInfo): void {
+    super.onClose(info, now, close);
+    if (close.reason === 'duplicate') return;
+    const v = this.variant;
+    if (close.pieceBytes > 0) {
+      if (v.resetOnDataClose) info.fails = 0;
+      return;
+    }
+    switch (v.fruitlessClose) {
+      case 'any':
+        if (close.reason !== 'local_left') this.fail(info);
+        break;
+      case 'disconnecting':
+        if (isDisconnecting(close)) this.fail(info);
+        break;
+      case 'never':
+        break;
+    }
+  }
+
+  private fail(info: TransmissionInfo): void {
+    if (info.fails < 255) info.fails++;
+  }
+}
+
+/**
+ * 4.1 `is_disconnecting_` (§7): set by `disconnect_soon()` when the remote closed or the socket
+ * failed (`got_error`), on ERANGE/EMSGSIZE (here: `protocol_error`), blocklist updates and lost
+ * duplicate resolution. Own closes (culls, idle, upload-only, stop) leave it unset.
+ */
+export function isDisconnecting(close: CloseInfo): boolean {
+  return !close.byUs || close.reason === 'protocol_error';
+}
+
+/** A registry entry for a Transmission variant (no parameters: it mirrors a release). */
+export function transmissionFactory(variant: TransmissionVariant): PolicyFactory {
+  return {
+    name: variant.name,
+    description: variant.description,
+    params: [],
+    create(_params: PolicyParams): ReconnectPolicy {
+      return new TransmissionPolicy(variant);
+    },
+  };
+}
