@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from '../../reports/report.js';
+import { InputError } from '../../sim/input-error.js';
+import { tempDir, writeFixture } from './fixtures.js';
+
+describe('writeReport', () => {
+  it('writes SVG and PNG plots and a self-contained report.html, atomically, with byte-stable PNGs', async () => {
+    const dir = tempDir();
+    writeFixture(dir);
+    const first = await writeReport(dir);
+    expect(first.html).toBe(join(dir, 'report.html'));
+    expect(first.plots.map((p) => p.slice(dir.length + 1)).sort()).toEqual(
+      ['churn', 'completion', 'raster', 'summary', 'wasted'].flatMap((n) => [`plots/${n}.png`, `plots/${n}.svg`]).sort(),
+    );
+    const png = readFileSync(join(dir, 'plots', 'churn.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const html = readFileSync(first.html, 'utf8');
+    // nothing loaded from elsewhere: no external scripts, styles, images or fonts
+    expect(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=|@import|url\(\s*['"]?https?:/i.test(html)).toBe(false);
+    expect(html).toContain('id="report-data"');
+    expect(html.match(/<svg /g)).toHaveLength(5);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(join(dir, 'plots')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const svgs = first.plots.filter((p) => p.endsWith('.svg')).map((p) => readFileSync(p, 'utf8'));
+    const pngs = first.plots.filter((p) => p.endsWith('.png')).map((p) => readFileSync(p));
+    await writeReport(dir);
+    expect(first.plots.filter((p) => p.endsWith('.svg')).map((p) => readFileSync(p, 'utf8'))).toEqual(svgs);
+    expect(first.plots.filter((p) => p.endsWith('.png')).map((p) => readFileSync(p)).every((b, i) => b.equals(pngs[i]!))).toBe(true);
+    expect(readFileSync(first.html, 'utf8')).toBe(html);
+  });
+
+  it('works without connections.csv and manifest.json, saying what is missing', async () => {
+    const dir = tempDir();
+    writeFixture(dir, { withConnections: false, withManifest: false });
+    const r = await writeReport(dir);
+    const html = readFileSync(r.html, 'utf8');
+    expect(html).toContain('run with --trace');
+    expect(html).toContain('No manifest.json');
+    expect(r.plots.some((p) => p.includes('raster'))).toBe(false);
+  });
+
+  it('one set of charts per scenario when the directory holds several', async () => {
+    const dir = tempDir();
+    writeFixture(dir, { scenario: 'A x' });
+    const b = tempDir();
+    writeFixture(b, { scenario: 'b' });
+    for (const f of ['summary.csv', 'timeseries.csv', 'connections.csv']) {
+      const extra = readFileSync(join(b, f), 'utf8').split('\n').slice(1).join('\n');
+      writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8') + extra);
+    }
+    const r = await writeReport(dir);
+    expect(r.plots.filter((p) => p.endsWith('.svg')).map((p) => p.split('/').pop()).sort()).toEqual(
+      ['churn', 'completion', 'raster', 'summary', 'wasted'].flatMap((n) => [`${n}-a-x.svg`, `${n}-b.svg`]).sort(),
+    );
+  });
+
+  it('missing or malformed inputs are InputErrors with one clear line, and nothing is written', async () => {
+    const dir = tempDir();
+    writeFixture(dir);
+    rmSync(join(dir, 'timeseries.csv'));
+    await expect(writeReport(dir)).rejects.toThrow(InputError);
+    await expect(writeReport(dir)).rejects.toThrow(`${join(dir, 'timeseries.csv')}: cannot read the file`);
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+
+    const bad = tempDir();
+    writeFixture(bad);
+    const s = readFileSync(join(bad, 'summary.csv'), 'utf8').split('\n');
+    s[2] = s[2]!.replace(/,\d+(\.\d+)?,/, ',abc,');
+    writeFileSync(join(bad, 'summary.csv'), s.join('\n'));
+    await expect(writeReport(bad)).rejects.toThrow(/summary\.csv:3: column \w+: expected a number, got "abc"/);
+
+    const noCol = tempDir();
+    writeFixture(noCol);
+    writeFileSync(join(noCol, 'timeseries.csv'), 'scenario,policy,rep,seed,t\ns,p,0,1,60\n');
+    await expect(writeReport(noCol)).rejects.toThrow(/timeseries\.csv: missing columns subject_churn_per_peer_min/);
+
+    const badJson = tempDir();
+    writeFixture(badJson);
+    writeFileSync(join(badJson, 'manifest.json'), '{"version": ');
+    await expect(writeReport(badJson)).rejects.toThrow(/manifest\.json: malformed JSON/);
+
+    await expect(writeReport(join(dir, 'nope'))).rejects.toThrow(/no such output directory/);
+  });
+});
