@@ -59,7 +59,7 @@ export function policyLegend(parent: Svg | G, styles: readonly PolicyStyle[], x:
       cx = 0;
       cy += 18;
     }
-    const item = g.append('g').attr('class', 'legend-item').attr('data-legend-policy', s.policy).attr("transform", `translate(${r2(cx)},${cy})`);
+    const item = g.append('g').attr('class', 'legend-item').attr('data-legend-policy', s.policy).attr('transform', `translate(${r2(cx)},${cy})`);
     if (kind === 'line') {
       item.append('rect').attr('x', 0).attr('y', -6).attr('width', 24).attr('height', 12).attr('fill', s.color).attr('fill-opacity', 0.18);
       item.append('line').attr('x1', 0).attr('x2', 24).attr('y1', 0).attr('y2', 0).attr('stroke', s.color).attr('stroke-width', 2.5).attr('stroke-dasharray', s.dash || null);
