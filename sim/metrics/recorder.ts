@@ -95,37 +95,41 @@ export class MetricsRecorder implements SwarmObserver {
     }
   }
 
-  private each(conn: Connection, f: (c: Counters) => void): void {
-    f(this.g[SWARM]);
-    if (conn.subject) f(this.g[SUBJECT]);
+  // Connection events update the swarm's counters and, when an end is a subject peer, the
+  // subject's: `first(conn)` is the first group index to update (loops run to SWARM).
+  private first(conn: Connection): number {
+    return conn.subject ? SUBJECT : SWARM;
   }
 
   attempt(conn: Connection): void {
-    this.each(conn, (c) => c.attempts++);
+    for (let gi = this.first(conn); gi <= SWARM; gi++) this.g[gi]!.attempts++;
   }
 
   connectFailure(conn: Connection, _now: number, reason: ConnectFailure): void {
-    this.each(conn, (c) => {
+    for (let gi = this.first(conn); gi <= SWARM; gi++) {
+      const c = this.g[gi]!;
       c.failures++;
       if (reason === 'refused') c.refused++;
       else c.timeouts++;
-    });
+    }
     this.traceRow(conn);
   }
 
   handshakeFailure(conn: Connection): void {
-    this.each(conn, (c) => {
+    for (let gi = this.first(conn); gi <= SWARM; gi++) {
+      const c = this.g[gi]!;
       c.handshakeFailures++;
       c.closed++;
-    });
+    }
     this.traceRow(conn);
   }
 
   handshake(conn: Connection): void {
-    this.each(conn, (c) => {
+    for (let gi = this.first(conn); gi <= SWARM; gi++) {
+      const c = this.g[gi]!;
       c.handshakes++;
       c.open++;
-    });
+    }
   }
 
   close(conn: Connection, now: number, reason: CloseReason, overheadBytes: number): void {
@@ -140,7 +144,8 @@ export class MetricsRecorder implements SwarmObserver {
       this.lastWasted.set(key, now);
     }
     const ri = REASON_INDEX.get(reason)!;
-    this.each(conn, (c) => {
+    for (let gi = this.first(conn); gi <= SWARM; gi++) {
+      const c = this.g[gi]!;
       c.open--;
       c.closed++;
       c.pieceBytes += bytes;
@@ -151,7 +156,7 @@ export class MetricsRecorder implements SwarmObserver {
         c.overhead += overheadBytes;
         if (repeat) c.repeat++;
       }
-    });
+    }
     this.traceRow(conn);
   }
 

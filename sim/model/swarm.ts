@@ -1,6 +1,6 @@
 import { Environment } from '../engine/environment.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
-import type { CloseReason, ConnectFailure, PeerFlags, RemoteState } from '../policies/policy.js';
+import type { CloseInfo, CloseReason, ConnectFailure, PeerFlags, RemoteState } from '../policies/policy.js';
 import { NO_FLAGS } from '../policies/policy.js';
 import type { PeerInfo } from '../policies/peer-info.js';
 import { Source } from '../policies/source.js';
@@ -29,11 +29,18 @@ const enum TcpResult {
  */
 export class Swarm {
   readonly env = new Environment(4096);
+  /** Connection records by slot, in use or free (pooled). */
   readonly conns: Connection[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Piece bytes moved on connections already recycled (for the bytes invariant). */
+  closedPieceBytes = 0;
   readonly transfers: Transfers;
   private readonly tracker: Tracker;
-  private readonly tcpResult: Uint8Array[] = [];
   private readonly scratch: number[] = [];
+  // Reused argument records: policies read them during the call only (policy.ts says so).
+  private readonly closeArg: CloseInfo = { reason: 'idle', byUs: false, severity: 'normal', pieceBytes: 0, outgoing: false };
+  private readonly stateArg: RemoteState = { via: 'ltep', seed: false, uploadOnly: false };
+  private readonly flagsArg: { seed?: boolean; uploadOnly?: boolean; connectable?: boolean } = {};
   private readonly pexAllowed: boolean;
   private readonly seedHash: number;
   private readonly pieces: number;
@@ -67,10 +74,24 @@ export class Swarm {
     this.kDepart = env.register((p) => this.depart(this.peers[p]!));
     this.kAnnounce = env.register((p) => this.announce(this.peers[p]!));
     this.kPulse = env.register((p) => this.pulse(this.peers[p]!));
-    this.kTcp = env.register((c) => this.tcpDone(this.conns[c]!));
-    this.kHandshake = env.register((c) => this.handshakeDone(this.conns[c]!));
-    this.kCheck = env.register((c, side) => this.closeCheck(this.conns[c]!, side));
-    this.kPex = env.register((c, side) => this.pex(this.conns[c]!, side));
+    // Connection events carry (slot, generation) or (slot·2 + side, generation): a stale event
+    // for a recycled record is recognised and dropped.
+    this.kTcp = env.register((slot, gen) => {
+      const c = this.conns[slot]!;
+      if (c.gen === gen) this.tcpDone(c);
+    });
+    this.kHandshake = env.register((slot, gen) => {
+      const c = this.conns[slot]!;
+      if (c.gen === gen) this.handshakeDone(c);
+    });
+    this.kCheck = env.register((x, gen) => {
+      const c = this.conns[x >>> 1]!;
+      if (c.gen === gen) this.closeCheck(c, x & 1);
+    });
+    this.kPex = env.register((x, gen) => {
+      const c = this.conns[x >>> 1]!;
+      if (c.gen === gen) this.pex(c, x & 1);
+    });
     this.kSample = env.register(() => this.sample());
     for (const p of peers) env.scheduleAt(arrivals[p.id]!, this.kArrive, p.id);
     env.schedule(scenario.sample_interval, this.kSample);
@@ -199,31 +220,42 @@ export class Swarm {
     const info = a.policy.get(remote)!;
     a.policy.onDial(info, now);
     const rtt = pairRtt(this.seedHash, a.id, b.id, this.scenario.network.rtt);
-    const c = new Connection(this.conns.length, a, b, rtt, now);
-    this.conns.push(c);
+    const c = this.allocConn();
+    c.init(a, b, rtt, now);
+    c.aIdx = a.conns.length;
     a.conns.push(c);
     this.observer.attempt(c, now);
     let result: TcpResult;
     if (b.online && b.connectable && b.behaviour !== 'ghost' && b.behaviour !== 'refuse') result = TcpResult.Established;
     else if (b.behaviour === 'refuse' || (b.behaviour !== 'ghost' && b.refusesWhenUnreachable)) result = TcpResult.Refused;
     else result = TcpResult.Timeout;
-    this.tcpResultOf(c, result);
-    const delay =
-      result === TcpResult.Timeout ? (a.policy.connectTimeout ? a.policy.connectTimeout(info) : a.kind.connectTimeout) : result === TcpResult.Refused ? rtt : rtt;
-    c.timer = this.env.schedule(delay, this.kTcp, c.id);
+    c.tcpResult = result;
+    // Established and refused both take one round trip (SYN-ACK or RST); silence takes the timeout.
+    const delay = result === TcpResult.Timeout ? (a.policy.connectTimeout ? a.policy.connectTimeout(info) : a.kind.connectTimeout) : rtt;
+    c.timer = this.env.schedule(delay, this.kTcp, c.slot, c.gen);
   }
 
-  private tcpResultOf(c: Connection, r: TcpResult): void {
-    const page = c.id >>> 16;
-    while (this.tcpResult.length <= page) this.tcpResult.push(new Uint8Array(65536));
-    this.tcpResult[page]![c.id & 0xffff] = r;
+  private allocConn(): Connection {
+    const slot = this.freeSlots.pop();
+    if (slot !== undefined) return this.conns[slot]!;
+    const c = new Connection(this.conns.length);
+    this.conns.push(c);
+    return c;
+  }
+
+  /** Returns a finished attempt's record to the pool (after the observer has seen it). */
+  private releaseConn(c: Connection): void {
+    this.closedPieceBytes += c.bytesAB + c.bytesBA;
+    c.state = ConnState.Closed;
+    c.gen = (c.gen + 1) & 0x7fffffff;
+    this.freeSlots.push(c.slot);
   }
 
   private tcpDone(c: Connection): void {
     c.timer = -1;
     const now = this.env.now;
     const { a, b } = c;
-    const result = this.tcpResult[c.id >>> 16]![c.id & 0xffff] as TcpResult;
+    const result = c.tcpResult as TcpResult;
     // The remote may have left while the SYN was in flight.
     if (result !== TcpResult.Established || !b.online) {
       const reason: ConnectFailure = result === TcpResult.Refused ? 'refused' : 'timeout';
@@ -232,6 +264,7 @@ export class Swarm {
     }
     c.tConnect = now;
     c.state = ConnState.Handshaking;
+    c.bIdx = b.conns.length;
     b.conns.push(c);
     const infoA = this.learn(b, a.id, Source.Incoming, NO_FLAGS);
     if (infoA) b.policy.onIncoming(infoA, now);
@@ -242,7 +275,7 @@ export class Swarm {
       return;
     }
     const rtts = this.scenario.network.encryption ? 3 : 1;
-    c.timer = this.env.schedule(rtts * c.rtt, this.kHandshake, c.id);
+    c.timer = this.env.schedule(rtts * c.rtt, this.kHandshake, c.slot, c.gen);
   }
 
   /** Ends an attempt that never completed its handshake. */
@@ -253,7 +286,7 @@ export class Swarm {
     c.timer = -1;
     c.state = ConnState.Closed;
     c.tClose = now;
-    removeConn(a.conns, c);
+    unlist(a, c);
     const infoB = a.policy.get(b.id);
     if (stage === 'connect') {
       c.outcome = reason;
@@ -261,13 +294,14 @@ export class Swarm {
       this.observer.connectFailure(c, now, reason);
     } else {
       c.outcome = 'handshake_failed';
-      removeConn(b.conns, c);
+      unlist(b, c);
       if (infoB) a.policy.onHandshakeFailure(infoB, now, true, false);
       const infoA = b.policy.get(a.id);
       if (infoA) b.policy.onHandshakeFailure(infoA, now, false, true);
       this.observer.handshakeFailure(c, now);
       this.wake(b);
     }
+    this.releaseConn(c);
     this.wake(a);
   }
 
@@ -306,8 +340,8 @@ export class Swarm {
     if (this.pexAllowed) {
       const pex = this.scenario.discovery.pex;
       // The first PEX message follows the LTEP handshake, then one per interval.
-      c.pexTimerA = this.env.schedule(c.rtt, this.kPex, c.id, 0);
-      c.pexTimerB = this.env.schedule(c.rtt + pex.interval * 0.5, this.kPex, c.id, 1);
+      c.pexTimerA = this.env.schedule(c.rtt, this.kPex, 2 * c.slot, c.gen);
+      c.pexTimerB = this.env.schedule(c.rtt + pex.interval * 0.5, this.kPex, 2 * c.slot + 1, c.gen);
     }
   }
 
@@ -315,7 +349,12 @@ export class Swarm {
   private deliverState(c: Connection, to: Peer, from: Peer, via: RemoteState['via']): boolean {
     const info = to.policy.get(from.id);
     const done = from.done;
-    if (info) to.policy.onRemoteState(info, this.env.now, { via, seed: done, uploadOnly: done });
+    if (info) {
+      const st = this.stateArg;
+      st.via = via;
+      st.seed = st.uploadOnly = done;
+      to.policy.onRemoteState(info, this.env.now, st);
+    }
     if (via === 'ltep' && done && to.kind.closesOnLtepUploadOnly && to.done) {
       this.close(c, to, 'seed_seed');
       return true;
@@ -339,7 +378,7 @@ export class Swarm {
     if (c.state !== ConnState.Open) return;
     const deadline = this.closeDeadline(c, side);
     if (!Number.isFinite(deadline)) return;
-    this.env.scheduleAt(side.nextPulseAt(Math.max(deadline, this.env.now)), this.kCheck, c.id, side === c.a ? 0 : 1);
+    this.env.scheduleAt(side.nextPulseAt(Math.max(deadline, this.env.now)), this.kCheck, 2 * c.slot + (side === c.a ? 0 : 1), c.gen);
   }
 
   private closeDeadline(c: Connection, side: Peer): number {
@@ -377,10 +416,11 @@ export class Swarm {
         c.state = ConnState.Closed;
         c.tClose = this.env.now;
         c.outcome = 'timeout';
-        removeConn(c.a.conns, c);
+        unlist(c.a, c);
         const info = c.a.policy.get(c.b.id);
         if (info) c.a.policy.onConnectFailure(info, this.env.now, 'timeout');
         this.observer.connectFailure(c, this.env.now, 'timeout');
+        this.releaseConn(c);
       }
       // The remote leaving while a SYN is in flight is handled when the TCP result fires.
       return;
@@ -401,19 +441,32 @@ export class Swarm {
     if (c.pexTimerB >= 0) this.env.cancel(c.pexTimerB);
     c.timer = c.pexTimerA = c.pexTimerB = -1;
     this.transfers.connectionClosed(c, now);
-    removeConn(a.conns, c);
-    removeConn(b.conns, c);
+    unlist(a, c);
+    unlist(b, c);
     a.handshaked--;
     b.handshaked--;
     const pieceBytes = c.pieceBytes;
     c.outcome = pieceBytes > 0 ? 'useful' : 'wasted';
     const severity = reason === 'banned' || reason === 'protocol_error' ? 'peer_error' : 'normal';
+    const arg = this.closeArg;
+    arg.reason = reason;
+    arg.severity = severity;
+    arg.pieceBytes = pieceBytes;
     const infoB = a.policy.get(b.id);
-    if (infoB) a.policy.onClose(infoB, now, { reason, byUs: by === a, severity, pieceBytes, outgoing: true });
+    if (infoB) {
+      arg.byUs = by === a;
+      arg.outgoing = true;
+      a.policy.onClose(infoB, now, arg);
+    }
     const infoA = b.policy.get(a.id);
-    if (infoA) b.policy.onClose(infoA, now, { reason, byUs: by === b, severity, pieceBytes, outgoing: false });
+    if (infoA) {
+      arg.byUs = by === b;
+      arg.outgoing = false;
+      b.policy.onClose(infoA, now, arg);
+    }
     const overhead = pieceBytes > 0 ? 0 : handshakeOverheadBytes(this.scenario.network.encryption, this.pieces, a.done, b.done);
     this.observer.close(c, now, reason, overhead);
+    this.releaseConn(c);
     this.wake(a);
     this.wake(b);
     if (a.behaviour === 'hammer' && by !== a) this.hammer(a, b);
@@ -476,12 +529,14 @@ export class Swarm {
       if (q === receiver) continue;
       // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
       // sender reached it by dialling.
-      const flags: PeerFlags = { seed: q.done, uploadOnly: q.done, connectable: o.a === sender ? true : undefined };
+      const flags = this.flagsArg;
+      flags.seed = flags.uploadOnly = q.done;
+      flags.connectable = o.a === sender ? true : undefined;
       this.learn(receiver, q.id, Source.Pex, flags);
       sent++;
     }
     if (sent > 0) this.wake(receiver);
-    const handle = this.env.schedule(pex.interval, this.kPex, c.id, sideIdx);
+    const handle = this.env.schedule(pex.interval, this.kPex, 2 * c.slot + sideIdx, c.gen);
     if (sideIdx === 0) c.pexTimerA = handle;
     else c.pexTimerB = handle;
   }
@@ -504,9 +559,20 @@ function dialsOut(p: Peer): boolean {
   return p.behaviour === 'normal' || p.behaviour === 'hammer' || p.behaviour === 'bad_data';
 }
 
-function removeConn(list: Connection[], c: Connection): void {
-  const i = list.lastIndexOf(c);
-  if (i >= 0) list.splice(i, 1);
+/** Swap-removes c from peer p's list in O(1), keeping the moved record's index right. */
+function unlist(p: Peer, c: Connection): void {
+  const list = p.conns;
+  const atA = c.a === p;
+  const i = atA ? c.aIdx : c.bIdx;
+  if (i < 0) return;
+  const last = list.pop()!;
+  if (last !== c) {
+    list[i] = last;
+    if (last.a === p) last.aIdx = i;
+    else last.bIdx = i;
+  }
+  if (atA) c.aIdx = -1;
+  else c.bIdx = -1;
 }
 
 /** FNV-1a over a string: a stable 32-bit hash of the run seed for per-pair draws. */

@@ -194,23 +194,27 @@ export class Transfers {
   }
 
   connectionClosed(c: Connection, now: number): void {
-    for (const f of [c.ab, c.ba]) {
-      if (f.upIdx >= 0) {
-        this.settle(f, now);
-        const partial = f.bytesDone;
-        if (f === c.ab) c.bytesAB += partial;
-        else c.bytesBA += partial;
-        f.up.pieceBytesUp += partial;
-        f.down.pieceBytesDown += partial;
-        f.down.busy.clear(f.piece);
-        this.deactivate(f);
-        this.retime(f.up);
-        this.retime(f.down);
-        this.promote(f.up);
-        this.retryStalled(f.down);
-      } else if (f.queued) this.unqueue(f);
-      f.interested = false;
-    }
+    this.closeFlow(c.ab, now);
+    this.closeFlow(c.ba, now);
+  }
+
+  private closeFlow(f: Flow, now: number): void {
+    const c = f.conn;
+    if (f.upIdx >= 0) {
+      this.settle(f, now);
+      const partial = f.bytesDone;
+      if (f === c.ab) c.bytesAB += partial;
+      else c.bytesBA += partial;
+      f.up.pieceBytesUp += partial;
+      f.down.pieceBytesDown += partial;
+      f.down.busy.clear(f.piece);
+      this.deactivate(f);
+      this.retime(f.up);
+      this.retime(f.down);
+      this.promote(f.up);
+      this.retryStalled(f.down);
+    } else if (f.queued) this.unqueue(f);
+    f.interested = false;
   }
 }
 

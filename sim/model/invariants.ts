@@ -1,0 +1,40 @@
+import { ConnState } from './connection.js';
+import type { Swarm } from './swarm.js';
+
+/**
+ * Checks the swarm's state for things that must always hold. Returns the violations found (empty
+ * when all is well). Tests call it after every event of randomly generated scenarios; a sweep may
+ * call it at the end of a run to turn a model bug into a reported failure.
+ */
+export function swarmViolations(swarm: Swarm): string[] {
+  const out: string[] = [];
+  const now = swarm.env.now;
+  for (const p of swarm.peers) {
+    if (p.handshaked > p.kind.peerLimit) out.push(`t=${now}: peer ${p.id} has ${p.handshaked} handshaked connections, limit ${p.kind.peerLimit}`);
+    if (p.upFlows.length > p.kind.uploadSlots) out.push(`t=${now}: peer ${p.id} uploads on ${p.upFlows.length} flows, ${p.kind.uploadSlots} slots`);
+    if (!p.online && p.conns.length > 0) out.push(`t=${now}: offline peer ${p.id} holds ${p.conns.length} connections`);
+    let hs = 0;
+    for (const c of p.conns) {
+      if (c.state === ConnState.Closed) out.push(`t=${now}: peer ${p.id} lists closed connection ${c.slot}`);
+      if (c.a !== p && c.b !== p) out.push(`t=${now}: peer ${p.id} lists connection ${c.slot} of others`);
+      if (c.state === ConnState.Open) hs++;
+      if ((c.a === p ? c.aIdx : c.bIdx) !== p.conns.indexOf(c)) out.push(`t=${now}: peer ${p.id} has a stale list index for connection ${c.slot}`);
+    }
+    if (hs !== p.handshaked) out.push(`t=${now}: peer ${p.id} counts ${p.handshaked} handshaked, lists ${hs}`);
+    if (p.completedAt >= 0 && !p.startsAsSeed) {
+      const earliest = p.arrivedAt + swarm.scenario.torrent.size / p.downCap;
+      if (p.completedAt < earliest - 1e-6) out.push(`peer ${p.id} completed at ${p.completedAt}, before its data could arrive (${earliest})`);
+    }
+  }
+  let sent = 0;
+  let received = 0;
+  for (const p of swarm.peers) {
+    sent += p.pieceBytesUp;
+    received += p.pieceBytesDown;
+  }
+  let onConns = swarm.closedPieceBytes;
+  for (const c of swarm.conns) if (c.state !== ConnState.Closed) onConns += c.bytesAB + c.bytesBA;
+  if (Math.abs(sent - received) > 1e-6 * Math.max(1, sent)) out.push(`piece bytes sent ${sent} ≠ received ${received}`);
+  if (Math.abs(sent - onConns) > 1e-6 * Math.max(1, sent)) out.push(`piece bytes sent ${sent} ≠ bytes on connections ${onConns}`);
+  return out;
+}

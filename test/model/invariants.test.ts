@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildRun } from '../../sim/experiments/run-one.js';
+import { ConnState } from '../../sim/model/connection.js';
+import { swarmViolations } from '../../sim/model/invariants.js';
+import { getPolicyFactory, listPolicies } from '../../sim/policies/registry.js';
+import { ScenarioSchema, BEHAVIOURS } from '../../sim/scenario/schema.js';
+
+/** Random small swarms: every invariant of sim/model/invariants.ts after every event. */
+const group = fc.record({
+  count: fc.integer({ min: 1, max: 8 }),
+  role: fc.constantFrom('seed', 'leecher'),
+  client: fc.constantFrom('transmission'),
+  connectable: fc.constantFrom(0, 0.5, 1),
+  upload: fc.integer({ min: 50_000, max: 2_000_000 }),
+  download: fc.integer({ min: 100_000, max: 5_000_000 }),
+  behaviour: fc.constantFrom(...BEHAVIOURS),
+  arrival: fc.oneof(fc.constant({ at: 0 }), fc.record({ uniform: fc.tuple(fc.constant(0), fc.integer({ min: 1, max: 600 })) })),
+  stay: fc.oneof(fc.constant('forever' as const), fc.record({ exponential: fc.integer({ min: 30, max: 900 }) })),
+});
+
+const scenarioArb = fc.record({
+  subject: group,
+  others: fc.array(group, { minLength: 1, maxLength: 3 }),
+  pieces: fc.integer({ min: 1, max: 300 }),
+  pieceSize: fc.constantFrom(16384, 65536, 262144),
+  encryption: fc.boolean(),
+  pex: fc.boolean(),
+  duration: fc.integer({ min: 60, max: 1200 }),
+  policy: fc.constantFrom(...listPolicies().map((p) => p.name)),
+  seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+describe('model invariants over random scenarios', () => {
+  it('hold after every event, and the metric identities hold at the end', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const population: Record<string, unknown> = { subject: { ...s.subject, behaviour: 'normal' } };
+        s.others.forEach((g, i) => (population[`g${i}`] = g));
+        const scenario = ScenarioSchema.parse({
+          duration: s.duration,
+          torrent: { size: s.pieces * s.pieceSize, piece_size: s.pieceSize },
+          network: { encryption: s.encryption },
+          discovery: { pex: { enabled: s.pex }, tracker: { interval: 300 } },
+          population,
+          subject: 'subject',
+        });
+        const { factory, params } = getPolicyFactory(s.policy);
+        const { swarm, recorder } = buildRun({ scenario, policy: s.policy, factory, params, rep: 0, seed: s.seed, trace: 'none' });
+        const env = swarm.env;
+        let steps = 0;
+        while (env.peek() <= scenario.duration) {
+          env.step();
+          if (++steps % 7 === 0) expect(swarmViolations(swarm)).toEqual([]);
+        }
+        env.run(scenario.duration);
+        expect(swarmViolations(swarm)).toEqual([]);
+        const m = recorder.finish(scenario.duration, swarm.conns);
+        const open = swarm.conns.filter((c) => c.state === ConnState.Open).length;
+        const pending = swarm.conns.filter((c) => c.state === ConnState.Connecting || c.state === ConnState.Handshaking).length;
+        expect(m.swarm_wasted_handshakes! + m.swarm_useful_handshakes! + open).toBe(m.swarm_handshakes);
+        expect(m.swarm_connect_failures! + m.swarm_handshake_failures! + m.swarm_handshakes! + pending).toBe(m.swarm_connect_attempts);
+        expect(m.swarm_connect_failures_refused! + m.swarm_connect_failures_timeout!).toBe(m.swarm_connect_failures);
+        expect(m.subject_handshakes!).toBeLessThanOrEqual(m.swarm_handshakes!);
+      }),
+      { numRuns: 40, seed: 20261128 },
+    );
+  });
+});
