@@ -1,6 +1,8 @@
 import { RandomStreams } from '../engine/random.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { buildPopulation } from '../model/population.js';
+import type { SwarmObserver } from '../model/observer.js';
+import { ObserverFanout } from '../model/observers.js';
 import { Swarm } from '../model/swarm.js';
 import { getPolicyFactory } from '../policies/registry.js';
 import type { RunRequest, RunResult } from './run-types.js';
@@ -27,12 +29,13 @@ export function runOne(req: RunRequest, clock: () => number = () => 0): RunResul
 }
 
 /** Builds the swarm and its recorder without running it (tests and benchmarks step it). */
-export function buildRun(req: RunRequest): { swarm: Swarm; recorder: MetricsRecorder } {
+export function buildRun(req: RunRequest, extra: readonly SwarmObserver[] = []): { swarm: Swarm; recorder: MetricsRecorder } {
   const s = req.scenario;
   const streams = new RandomStreams(req.seed);
   const pop = buildPopulation(s, streams, { factory: req.factory, params: req.params }, getPolicyFactory);
   const recorder = new MetricsRecorder(pop.peers, pop.groupNames, req.trace, s.duration, s.sample_interval);
-  const swarm = new Swarm(s, pop.peers, pop.arrivals, streams, recorder);
+  const observer = extra.length === 0 ? recorder : new ObserverFanout([recorder, ...extra]);
+  const swarm = new Swarm(s, pop.peers, pop.arrivals, streams, observer);
   swarm.stayOf = (p) => pop.stays[p.id]!;
   return { swarm, recorder };
 }
