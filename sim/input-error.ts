@@ -3,5 +3,5 @@
  * stderr and exits with status 2, without a stack trace.
  */
 export class InputError extends Error {
-  override readonly name = 'InputError';
+  override readonly name: string = 'InputError';
 }
