@@ -1,4 +1,6 @@
 import { InputError } from '../input-error.js';
+import { libtorrent20 } from './libtorrent-2.0.js';
+import { libtorrent21 } from './libtorrent-2.1.js';
 import { naive } from './naive.js';
 import type { ParamSpec, PolicyFactory, PolicyParams } from './policy.js';
 import { transmission40 } from './transmission-4.0.js';
@@ -17,6 +19,8 @@ const BUILT_IN: PolicyFactory[] = [
   transmission40,
   transmissionMain2023,
   transmission41,
+  libtorrent20,
+  libtorrent21,
   naive,
 ];
 

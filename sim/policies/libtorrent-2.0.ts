@@ -1,0 +1,21 @@
+import { libtorrentFactory, type LibtorrentVariant } from './libtorrent-common.js';
+
+/**
+ * `libtorrent-2.0`: libtorrent `RC_2_0` up to v2.0.11 (before `fe06f0ede`), `src/peer_list.cpp`
+ * (`is_connect_candidate`, `find_connect_candidates`, `connect_one_peer`, `compare_peer`),
+ * `src/torrent.cpp`, `include/libtorrent/torrent_peer.hpp`. Shared rules: libtorrent-common.ts.
+ *
+ * A finished client suppresses only peers whose entry has `seed` set, which happens on a
+ * have-all or a full bitfield (onRemoteState via 'bitfield'). The LTEP `upload_only` flag lives
+ * on the connection only. Issue #7700: a seed sends LTEP `upload_only` before `have_all`, the
+ * host closes at once with `upload_upload_connection` (a `normal` close: failcount stays 0 after
+ * the handshake reset), no bitfield state ever reaches the entry, and the seed is re-dialled
+ * 60 s after every close: ⌊H / (60 + d)⌋ + 1 dials over a horizon H.
+ */
+export const libtorrent20Variant: LibtorrentVariant = {
+  name: 'libtorrent-2.0',
+  description: 'libtorrent 2.0.x: failcount < 3, (failcount + 1) x 60 s waits; re-dials upload-only seeds every minute (#7700)',
+  persistUploadOnly: false,
+};
+
+export const libtorrent20 = libtorrentFactory(libtorrent20Variant);

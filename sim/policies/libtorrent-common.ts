@@ -1,0 +1,289 @@
+import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import type {
+  CloseInfo,
+  ConnectFailure,
+  HostView,
+  PeerFlags,
+  PolicyFactory,
+  ReconnectPolicy,
+  RemoteState,
+} from './policy.js';
+import { Source } from './source.js';
+
+/**
+ * The libtorrent family (`src/peer_list.cpp`, `src/torrent.cpp`, `aux_/torrent_peer.hpp`): one
+ * implementation, two variants differing as in the table of reference/libtorrent.md §9.
+ * Shared rules (§1–§4, §6, §9):
+ *
+ * - Timestamps are whole seconds (libtorrent's session time): stored times are `Math.floor(now)`,
+ *   so eligibleAt() is a whole number. "Never connected" is a separate flag rather than 0.
+ * - failcount (0–31): +1 on a connect failure (refused or timed out) and on a close with severity
+ *   `failure` or `peer_error`; reset to 0 when a BitTorrent handshake completes; −1 (floor 0) when
+ *   a **tracker** lists the endpoint again (not DHT/PEX/LSD: issue #25). A handshake that fails
+ *   after TCP connected (EOF, handshake timeout) is a `normal` close in libtorrent and leaves the
+ *   count unchanged (the seam gives no severity there; info-hash mismatch and encryption errors,
+ *   which would count, are taken as rare).
+ * - `lastConnected` is set when a dial starts and again at every close (connect failures and
+ *   handshake failures included), so waits run from the close.
+ * - Candidate (`is_connect_candidate`): not in use, not banned, connectable (a peer known only
+ *   from an incoming connection becomes connectable once its handshake completes, standing in for
+ *   the LTEP listen port), failcount < 3, not (host done ∧ suppressed); plus, when scanning,
+ *   never connected or `now − lastConnected ≥ (failcount + 1) × 60`.
+ * - Order (`compare_peer`): lower failcount; (LAN first: no LAN in the simulator); older
+ *   lastConnected (never first); when the host is done, peers without the PEX seed hint
+ *   (`maybe_upload_only`) first; higher source rank (tracker 32 + LSD 16 + DHT 8 + PEX 4); higher
+ *   BEP 40 rank, for which the simulator substitutes a deterministic stand-in: a 32-bit mix of the
+ *   remote id and a per-host salt drawn once from `host.rng` (symmetry between the two ends is not
+ *   modelled); then scan order.
+ * - `find_connect_candidates`: a persistent round-robin cursor scans at most min(N, 300) records
+ *   and keeps the best 10; `connect_one_peer` drops cached entries that stopped being candidates,
+ *   refills only when the cache is empty, and pops the front. Records keep insertion order
+ *   (libtorrent sorts by address; any fixed order serves).
+ * - Rate: one select per 1 s tick; at most min(30, ⌊(peerLimit − connections + 1) / 2⌋, budget)
+ *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost`, uTP→TCP
+ *   fast reconnects and peer-list weeding (lists stay below 3000 here) are not modelled.
+ * - connectTimeout(info) = 15 + 3 × failcount (`peer_connect_timeout`).
+ */
+export interface LibtorrentVariant {
+  readonly name: string;
+  readonly description: string;
+  /** 2.1 (PR #8519): LTEP upload_only is kept on the entry and suppresses dials while done. */
+  readonly persistUploadOnly: boolean;
+}
+
+export class LibtorrentInfo extends TrackedInfo {
+  failcount = 0;
+  /** Whole seconds; meaningful once `everConnected`. */
+  lastConnected = 0;
+  everConnected = false;
+  /** libtorrent's `connectable`: false for a peer known only from an incoming connection. */
+  listenKnown = true;
+  /** The PEX seed flag, a hint (`maybe_upload_only`, #6225). */
+  maybeUploadOnly = false;
+  /** BEP 40 stand-in rank; -1 = not computed yet. */
+  bep40 = -1;
+  /** Serial of the select that last returned this peer (no duplicates within one select). */
+  picked = -1;
+}
+
+export const LT_MIN_RECONNECT = 60;
+export const LT_MAX_FAILCOUNT = 3;
+export const LT_CONNECTION_SPEED = 30;
+export const LT_WINDOW = 300;
+export const LT_CACHE = 10;
+export const LT_CONNECT_TIMEOUT = 15;
+
+const P33 = 2 ** 33;
+const P7 = 2 ** 7;
+
+function mix32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
+  readonly name: string;
+  private readonly cands = new TopK<LibtorrentInfo>(LT_CACHE);
+  private pos = 0;
+  private cursor = 0;
+  private serial = 0;
+  private salt: number | undefined;
+
+  constructor(readonly variant: LibtorrentVariant) {
+    super();
+    this.name = variant.name;
+  }
+
+  protected make(remote: number, source: Source, now: number): LibtorrentInfo {
+    return new LibtorrentInfo(remote, source, now);
+  }
+
+  protected override clock(now: number): number {
+    return Math.floor(now);
+  }
+
+  protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): void {
+    if (isNew) {
+      info.listenKnown = source !== Source.Incoming;
+    } else {
+      if (source !== Source.Incoming) info.listenKnown = true;
+      if (source === Source.Tracker && info.failcount > 0) info.failcount--;
+    }
+    if (flags.seed === true || flags.uploadOnly === true) info.maybeUploadOnly = true;
+  }
+
+  private suppressed(info: LibtorrentInfo): boolean {
+    return info.seed || (this.variant.persistUploadOnly && info.uploadOnly);
+  }
+
+  /** is_connect_candidate (no timing). */
+  private isCandidate(info: LibtorrentInfo, host: HostView): boolean {
+    return (
+      info.conns === 0 &&
+      !info.banned &&
+      info.listenKnown &&
+      info.failcount < LT_MAX_FAILCOUNT &&
+      !(host.done && this.suppressed(info)) &&
+      info.picked !== this.serial &&
+      this.isHeld(info)
+    );
+  }
+
+  eligibleAt(info: LibtorrentInfo, host: HostView): number {
+    if (info.banned || !info.listenKnown || info.failcount >= LT_MAX_FAILCOUNT) return Infinity;
+    if (host.done && this.suppressed(info)) return Infinity;
+    if (!info.everConnected) return info.learnedAt;
+    return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
+  }
+
+  connectTimeout(info: LibtorrentInfo): number {
+    return LT_CONNECT_TIMEOUT + 3 * info.failcount;
+  }
+
+  private sourceRank(info: LibtorrentInfo): number {
+    const s = info.sources;
+    return (
+      (s & (1 << Source.Tracker) ? 32 : 0) +
+      (s & (1 << Source.Lpd) ? 16 : 0) +
+      (s & (1 << Source.Dht) ? 8 : 0) +
+      (s & (1 << Source.Pex) ? 4 : 0)
+    );
+  }
+
+  /** compare_peer as (key, tie), smaller first. */
+  private key(info: LibtorrentInfo, host: HostView): number {
+    const last = info.everConnected ? info.lastConnected + 1 : 0;
+    return (
+      info.failcount * P33 +
+      last * P7 +
+      (host.done && info.maybeUploadOnly ? 64 : 0) +
+      (63 - this.sourceRank(info))
+    );
+  }
+
+  private tie(info: LibtorrentInfo, host: HostView): number {
+    if (info.bep40 < 0) {
+      if (this.salt === undefined) this.salt = host.rng.int(2 ** 32);
+      info.bep40 = mix32(info.remote ^ this.salt);
+    }
+    return 0xffffffff - info.bep40;
+  }
+
+  /** find_connect_candidates: scan a window of ≤ 300 from the round-robin cursor, keep the best 10. */
+  private refill(host: HostView): void {
+    const cands = this.cands;
+    cands.clear();
+    this.pos = 0;
+    const recs = this.records;
+    const n = recs.length;
+    const window = n < LT_WINDOW ? n : LT_WINDOW;
+    const now = Math.floor(host.now);
+    for (let i = 0; i < window; i++) {
+      if (this.cursor >= n) this.cursor = 0;
+      const r = recs[this.cursor++] as LibtorrentInfo;
+      if (!this.isCandidate(r, host)) continue;
+      if (r.everConnected && now - r.lastConnected < (r.failcount + 1) * LT_MIN_RECONNECT) continue;
+      const key = this.key(r, host);
+      const tie = this.tie(r, host);
+      if (cands.accepts(key, tie)) cands.push(key, tie, r);
+    }
+  }
+
+  /** connect_one_peer. */
+  private connectOne(host: HostView): LibtorrentInfo | undefined {
+    const cands = this.cands;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      while (this.pos < cands.length && !this.isCandidate(cands.items[this.pos] as LibtorrentInfo, host)) {
+        cands.items[this.pos++] = undefined;
+      }
+      if (this.pos < cands.length) {
+        const r = cands.items[this.pos] as LibtorrentInfo;
+        cands.items[this.pos++] = undefined;
+        return r;
+      }
+      this.refill(host);
+    }
+    return undefined;
+  }
+
+  select(host: HostView, budget: number, out: Int32Array): number {
+    this.serial++;
+    let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
+    if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
+    if (max > budget) max = budget;
+    let n = 0;
+    while (n < max) {
+      const r = this.connectOne(host);
+      if (r === undefined) break;
+      r.picked = this.serial;
+      out[n++] = r.remote;
+    }
+    return n;
+  }
+
+  override nextWake(host: HostView): number {
+    if (this.pos < this.cands.length) return host.now;
+    return super.nextWake(host);
+  }
+
+  /** Cached candidates not yet popped (for tests). */
+  cachedRemaining(): number {
+    return this.cands.length - this.pos;
+  }
+
+  override onDial(info: LibtorrentInfo, now: number): void {
+    super.onDial(info, now);
+    info.lastConnected = Math.floor(now);
+    info.everConnected = true;
+  }
+
+  override onConnectFailure(info: LibtorrentInfo, now: number, reason: ConnectFailure): void {
+    super.onConnectFailure(info, now, reason);
+    this.bump(info);
+    this.closed(info, now);
+  }
+
+  override onHandshakeFailure(info: LibtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
+    super.onHandshakeFailure(info, now, outgoing, readAnything);
+    this.closed(info, now);
+  }
+
+  override onHandshake(info: LibtorrentInfo, now: number, outgoing: boolean): void {
+    super.onHandshake(info, now, outgoing);
+    info.failcount = 0;
+    info.listenKnown = true;
+  }
+
+  override onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
+    if (state.via === 'bitfield') info.seed = state.seed;
+    else if (this.variant.persistUploadOnly) info.uploadOnly = state.uploadOnly;
+  }
+
+  override onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
+    super.onClose(info, now, close);
+    if (close.severity !== 'normal') this.bump(info);
+    this.closed(info, now);
+  }
+
+  private bump(info: LibtorrentInfo): void {
+    if (info.failcount < 31) info.failcount++;
+  }
+
+  private closed(info: LibtorrentInfo, now: number): void {
+    info.lastConnected = Math.floor(now);
+    info.everConnected = true;
+  }
+}
+
+export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
+  return {
+    name: variant.name,
+    description: variant.description,
+    params: [],
+    create(): ReconnectPolicy {
+      return new LibtorrentPolicy(variant);
+    },
+  };
+}
