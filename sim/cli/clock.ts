@@ -1,0 +1,7 @@
+/**
+ * The wall clock, for timing.json and progress only (never inside a simulation; the lint rule
+ * that forbids clocks under sim/ exempts sim/cli/ for this).
+ */
+export function wallSeconds(): number {
+  return performance.now() / 1000;
+}

@@ -1,0 +1,111 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../input-error.js';
+
+/**
+ * Crash-safe file writing: every file goes to `name.tmp-<pid>` in the same folder, is flushed to
+ * disk, then renamed over the final name, so a reader (or a resumed sweep) never sees half a file.
+ */
+
+const TMP = '.tmp-';
+
+export function tempName(file: string): string {
+  return join(dirname(file), `.${basename(file)}${TMP}${process.pid}`);
+}
+
+/** Writes a whole file atomically and durably. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const w = new AtomicWriter(file);
+  w.write(data);
+  w.commit();
+}
+
+/** A file written piece by piece under a temporary name, renamed into place by commit(). */
+export class AtomicWriter {
+  private fd: number;
+  private readonly tmp: string;
+  constructor(readonly file: string) {
+    this.tmp = tempName(file);
+    this.fd = openSync(this.tmp, 'w');
+  }
+  write(data: string | Uint8Array): void {
+    if (typeof data === 'string') {
+      if (data.length > 0) writeSync(this.fd, data);
+    } else {
+      let off = 0;
+      while (off < data.length) off += writeSync(this.fd, data, off);
+    }
+  }
+  commit(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, this.file);
+  }
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Flushes a folder's entries (renames) to disk; best effort where the platform refuses. */
+export function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* not supported here (e.g. Windows): renames are still atomic */
+  }
+}
+
+/** Removes temporary files a killed process left in a folder. */
+export function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith('.') && n.includes(TMP)) rmSync(join(dir, n), { force: true });
+}
+
+/**
+ * Makes sure `dir` exists as a folder. Returns the topmost folder it had to create (to remove on
+ * a user error, so no half-made output is left), or undefined when it existed already.
+ */
+export function ensureOutputDir(dir: string): string | undefined {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    st = undefined;
+  }
+  if (st) {
+    if (!st.isDirectory()) throw new InputError(`--out ${dir}: exists and is not a directory`);
+    return undefined;
+  }
+  try {
+    return mkdirSync(dir, { recursive: true }) ?? undefined;
+  } catch (e) {
+    throw new InputError(`--out ${dir}: cannot create the output directory (${errCode(e)})`);
+  }
+}
+
+export function errCode(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const map: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a parent is not a directory',
+    ENOENT: 'no such file or directory',
+    ENOSPC: 'no space left on device',
+    EEXIST: 'already exists',
+  };
+  return (code && map[code]) ?? code ?? String((e as Error).message ?? e);
+}

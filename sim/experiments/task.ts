@@ -1,0 +1,124 @@
+import { pathToFileURL } from 'node:url';
+import { CONNECTION_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import type { Scenario } from '../scenario/schema.js';
+import { csvLines, type Cell } from './format.js';
+import { instantiate, type PolicyRef } from './policy-ref.js';
+import type { MetricValue, RunRequest, RunResult, TraceMode } from './run-types.js';
+
+/**
+ * One run as it travels to a worker thread (plain data) and the outcome that comes back. The
+ * worker formats the CSV rows itself, so what crosses back is a few strings, not arrays of numbers.
+ */
+export interface RunTask {
+  index: number;
+  scenario: Scenario;
+  policy: PolicyRef;
+  rep: number;
+  seed: number;
+  trace: TraceMode;
+  /** Cells before the metric columns of every row: scenario, policy, rep, seed, override values. */
+  prefix: string[];
+  /** Module exporting `runOne(req, clock)`; default the swarm model. Tests swap in a fake. */
+  runner?: string;
+}
+
+export interface RunOutcome {
+  index: number;
+  ok: boolean;
+  /** One line saying why the run failed (deterministic: no stack, no timing). */
+  error: string | null;
+  /** Keyed by SUMMARY_COLUMNS; null when the run failed. */
+  summary: Record<string, MetricValue> | null;
+  summaryCsv: string;
+  timeseriesCsv: string;
+  connectionsCsv: string;
+  events: number;
+  wallSeconds: number;
+}
+
+type RunFn = (req: RunRequest, clock?: () => number) => RunResult;
+
+const runners = new Map<string, Promise<RunFn>>();
+
+function runnerFor(module: string | undefined): Promise<RunFn> {
+  const key = module ?? '';
+  let p = runners.get(key);
+  if (!p) {
+    p = (module ? import(pathToFileURL(module).href) : import('./run-one.js')).then((m: { runOne?: RunFn; default?: RunFn }) => {
+      const fn = m.runOne ?? m.default;
+      if (typeof fn !== 'function') throw new Error(`runner module ${module}: exports no runOne function`);
+      return fn;
+    });
+    runners.set(key, p);
+  }
+  return p;
+}
+
+/** Runs one task to an outcome; never throws: a failing run is an outcome with ok = false. */
+export async function executeTask(task: RunTask, clock: () => number): Promise<RunOutcome> {
+  const started = clock();
+  try {
+    const run = await runnerFor(task.runner);
+    const { factory, params } = await instantiate(task.policy);
+    const req: RunRequest = {
+      scenario: task.scenario,
+      policy: task.policy.label,
+      factory,
+      params,
+      rep: task.rep,
+      seed: task.seed,
+      trace: task.trace,
+    };
+    const result = run(req, clock);
+    return outcomeOf(task, result, clock() - started);
+  } catch (e) {
+    return failedOutcome(task, e, clock() - started);
+  }
+}
+
+export function outcomeOf(task: RunTask, r: RunResult, wallSeconds: number): RunOutcome {
+  const pre = task.prefix;
+  const summary: Record<string, MetricValue> = {};
+  const row: Cell[] = [...pre];
+  for (const c of SUMMARY_COLUMNS) {
+    const v = r.summary[c];
+    const value = v === undefined || v === null || !Number.isFinite(v) ? null : v;
+    summary[c] = value;
+    row.push(value);
+  }
+  const ts = r.timeseries.map((t) => [...pre, ...t] as Cell[]);
+  const conns = task.trace === 'none' ? [] : r.connections.map((c) => [...pre, ...c.slice(0, CONNECTION_COLUMNS.length)] as Cell[]);
+  return {
+    index: task.index,
+    ok: true,
+    error: null,
+    summary,
+    summaryCsv: csvLines([row]),
+    timeseriesCsv: csvLines(ts),
+    connectionsCsv: csvLines(conns),
+    events: r.events,
+    wallSeconds: r.wallSeconds > 0 ? r.wallSeconds : wallSeconds,
+  };
+}
+
+export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): RunOutcome {
+  return {
+    index: task.index,
+    ok: false,
+    error: errorLine(e),
+    summary: null,
+    summaryCsv: '',
+    timeseriesCsv: '',
+    connectionsCsv: '',
+    events: 0,
+    wallSeconds,
+  };
+}
+
+/** `Name: first line of the message`, without stack or paths that vary between machines. */
+export function errorLine(e: unknown): string {
+  const err = e as { name?: string; message?: string };
+  const msg = String(err?.message ?? e).split('\n')[0]!.trim();
+  const name = err?.name && err.name !== 'Error' ? `${err.name}: ` : '';
+  return `${name}${msg}`;
+}
