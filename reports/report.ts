@@ -65,31 +65,48 @@ function describe(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'number' || typeof x === 'string')) return v.length > 24 ? `${v.slice(0, 24).join(', ')}, … (${v.length})` : v.join(', ');
-    if (v.every((x) => typeof x === 'number' || (typeof x === 'object' && x !== null))) return `${v.length} entries`;
+    if (v.every((x) => typeof x === 'number' || typeof x === 'string')) return v.length > 24 ? `${v.slice(0, 24).join(', ')}, … (${v.length})` : v.join(' ');
+    if (v.every((x) => x !== null && typeof x === 'object' && typeof (x as { label?: unknown }).label === 'string')) return v.map((x) => (x as { label: string }).label).join(', ');
     return null;
   }
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (typeof o.name === 'string') return o.name;
+    if (typeof o.mode === 'string') return Object.values(o).join(', ');
     const vals = Object.values(o);
     if (vals.length > 0 && vals.every((x) => typeof x === 'number')) return `${vals.reduce((a: number, b) => a + (b as number), 0)} (total of ${vals.length})`;
   }
   return null;
 }
 
-/** The manifest's top-level facts as label/value pairs (version, command, scenario, hash, seeds, events…). */
+/**
+ * The manifest's facts as label/value pairs: every top-level value that reads as one line
+ * (version, command, scenario, seeds…), plus the scenario hash of each point and the events
+ * processed over all runs (manifest.json of sim/experiments/output.ts).
+ */
 export function manifestFacts(m: Record<string, unknown>): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of Object.entries(m)) {
+    if (k === 'seeds' && Array.isArray(v)) {
+      out.push([k, v.join(', ')]);
+      continue;
+    }
     const d = describe(v);
     if (d !== null) out.push([k, d]);
+  }
+  if (Array.isArray(m.points)) {
+    const hashes = (m.points as { scenario_sha256?: unknown }[]).map((p) => p?.scenario_sha256).filter((h): h is string => typeof h === 'string');
+    if (hashes.length) out.push(['scenario_sha256', hashes.length > 4 ? `${hashes.slice(0, 4).join(', ')}, … (${hashes.length})` : hashes.join(', ')]);
+  }
+  if (Array.isArray(m.runs)) {
+    const ev = (m.runs as { events?: unknown }[]).reduce((a, r) => a + (typeof r?.events === 'number' ? r.events : 0), 0);
+    out.push(['events processed', `${ev.toLocaleString('en-US')} over ${m.runs.length} runs`]);
   }
   return out;
 }
 
 function versionOf(m: Record<string, unknown> | null): string {
-  const v = m?.version ?? m?.swarmsim_version ?? m?.swarmsimVersion;
+  const v = m?.swarmsim ?? m?.version;
   return typeof v === 'string' ? v : 'unknown version';
 }
 

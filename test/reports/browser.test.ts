@@ -84,7 +84,8 @@ describe('report.html in Chromium', () => {
 
   it('shows the run manifest', async () => {
     const text = await page.locator('#manifest').innerText();
-    expect(text).toContain('sha256:abc123');
+    expect(text).toContain('abc123def456');
+    expect(text).toContain('9,000 over 9 runs');
     expect(text).toContain('1000, 1001, 1002');
     expect(text).toContain('0.1.0');
   });

@@ -97,7 +97,22 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
   if (o.withManifest !== false)
     writeFileSync(
       join(dir, 'manifest.json'),
-      JSON.stringify({ version: '0.1.0', command: 'swarmsim run scenarios/seed-heavy.yaml --reps 3', scenario: { name: scenario }, scenario_hash: 'sha256:abc123', seeds: [1000, 1001, 1002], events: { total: 123456 } }, null, 2),
+      JSON.stringify(
+        {
+          swarmsim: '0.1.0',
+          command: ['swarmsim', 'run', 'scenarios/seed-heavy.yaml', '--reps', '3'],
+          kind: 'run',
+          scenario,
+          policies: policies.map((label) => ({ label, spec: label, kind: 'builtin' })),
+          replications: reps,
+          base_seed: 1000,
+          seeds: Array.from({ length: reps }, (_, i) => 1000 + i),
+          points: [{ point: 0, parameters: {}, scenario_sha256: 'abc123def456' }],
+          runs: policies.flatMap((policy) => Array.from({ length: reps }, (_, rep) => ({ policy, rep, seed: 1000 + rep, status: 'ok', events: 1000 }))),
+        },
+        null,
+        2,
+      ),
     );
   return { dir, dialsOfPeer };
 }
