@@ -1,7 +1,12 @@
 import { InputError } from '../input-error.js';
+import { adaptive } from './adaptive.js';
+import { expBackoff } from './exp-backoff.js';
+import { fixedInterval } from './fixed-interval.js';
 import { libtorrent20 } from './libtorrent-2.0.js';
 import { libtorrent21 } from './libtorrent-2.1.js';
+import { maxFailures } from './max-failures.js';
 import { naive } from './naive.js';
+import { progressivePenalty } from './progressive-penalty.js';
 import type { ParamSpec, PolicyFactory, PolicyParams } from './policy.js';
 import { transmission40 } from './transmission-4.0.js';
 import { transmission41 } from './transmission-4.1.js';
@@ -12,6 +17,7 @@ import { transmissionMain2023 } from './transmission-main-2023.js';
  * bad value. An InputError, so the CLI prints the message alone and exits with status 2.
  */
 export class PolicySpecError extends InputError {
+  override readonly name: string = 'PolicySpecError';
 }
 
 /** Built-in policies in `swarmsim list policies` order. A new policy is one line here. */
@@ -22,6 +28,11 @@ const BUILT_IN: PolicyFactory[] = [
   libtorrent20,
   libtorrent21,
   naive,
+  fixedInterval,
+  expBackoff,
+  maxFailures,
+  progressivePenalty,
+  adaptive,
 ];
 
 const BY_NAME = new Map<string, PolicyFactory>();

@@ -1,5 +1,5 @@
-import { BasePolicy, TopK, type TrackedInfo } from './base.js';
-import type { HostView } from './policy.js';
+import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import type { CloseInfo, ConnectFailure, HostView } from './policy.js';
 
 /** Dials per select for the generic families and `naive`: Transmission's 9 per pulse. */
 export const GENERIC_PER_SELECT = 9;
@@ -44,5 +44,72 @@ export abstract class ScanPolicy<I extends TrackedInfo> extends BasePolicy<I> {
     for (let i = 0; i < n; i++) out[i] = (best.items[i] as I).remote;
     best.clear();
     return n;
+  }
+}
+
+/** How an attempt or connection ended, as the generic families see it. */
+export type Outcome =
+  /** TCP connect failed (refused or timed out) or our outgoing handshake failed. */
+  | 'failure'
+  /** A handshaked connection closed with zero piece bytes (not because this side left). */
+  | 'fruitless'
+  /** A connection that moved piece data closed. */
+  | 'useful'
+  /** Nothing learned about the peer: this side left or stopped, a duplicate, an incoming handshake failure. */
+  | 'neutral';
+
+/** Classifies a close for the generic families. */
+export function closeOutcome(pieceBytes: number, reason: string): Outcome {
+  if (pieceBytes > 0) return 'useful';
+  if (reason === 'local_left' || reason === 'duplicate') return 'neutral';
+  return 'fruitless';
+}
+
+export class OutcomeInfo extends TrackedInfo {
+  /** When the last attempt or connection ended (s); 0 with `ended` false = never. */
+  endedAt = 0;
+  ended = false;
+}
+
+/**
+ * Base of the generic families: every attempt or connection end is reduced to an Outcome and
+ * handed to `outcome()`; waits count from the later of the last dial and the last end
+ * (`anchor`). Times are kept exactly (no whole-second rounding).
+ */
+export abstract class OutcomePolicy<I extends OutcomeInfo> extends ScanPolicy<I> {
+  protected abstract outcome(info: I, what: Outcome, now: number): void;
+
+  /** Later of the last dial start and the last end; -Infinity if never dialled nor ended. */
+  protected anchor(info: I): number {
+    if (info.dials === 0 && !info.ended) return -Infinity;
+    return info.ended && info.endedAt > info.attemptedAt ? info.endedAt : info.attemptedAt;
+  }
+
+  private ended(info: I, now: number): void {
+    info.ended = true;
+    info.endedAt = now;
+  }
+
+  override onConnectFailure(info: I, now: number, reason: ConnectFailure): void {
+    super.onConnectFailure(info, now, reason);
+    this.ended(info, now);
+    this.outcome(info, 'failure', now);
+  }
+
+  override onHandshakeFailure(info: I, now: number, outgoing: boolean, readAnything: boolean): void {
+    super.onHandshakeFailure(info, now, outgoing, readAnything);
+    this.ended(info, now);
+    this.outcome(info, outgoing ? 'failure' : 'neutral', now);
+  }
+
+  override onClose(info: I, now: number, close: CloseInfo): void {
+    super.onClose(info, now, close);
+    this.ended(info, now);
+    this.outcome(info, closeOutcome(close.pieceBytes, close.reason), now);
+  }
+
+  /** Least recently attempted first (never attempted before all). */
+  protected leastRecent(info: I): number {
+    return info.dials === 0 ? -1 : info.attemptedAt;
   }
 }

@@ -1,0 +1,117 @@
+import { canonicalPolicyName } from './naming.js';
+import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from './policy.js';
+import { OutcomeInfo, OutcomePolicy, type Outcome } from './scan-policy.js';
+import type { Source } from './source.js';
+
+/**
+ * `exp-backoff`: a generic family (no upstream client; cf. bittorrent-tracker PR #123,
+ * monotorrent #680/#690). n = consecutive unproductive outcomes (connect or outgoing handshake
+ * failure, or a handshaked connection closed with zero piece bytes); a connection that moved
+ * piece data resets n to 0; this side leaving changes nothing. The wait after the n-th, counted
+ * from the later of the last dial and the end of that attempt, is
+ *
+ *   nominal w(n) = 0 for n = 0, else min(cap, base × factor^(n−1))
+ *   jitter=none          wait = w(n)
+ *   jitter=full          wait = U(0, w(n))                          (AWS "full jitter")
+ *   jitter=decorrelated  wait = min(cap, U(base, factor × previous)), previous starting at base
+ *
+ * Random draws come from `host.rng`, made lazily at the first eligibleAt/select/nextWake after
+ * the outcome (events carry no host), so the wait is fixed until the next outcome. Up to 9 per
+ * select, fewest failures first, then least recently attempted.
+ */
+export const EXP_BACKOFF_PARAMS: readonly ParamSpec[] = [
+  { name: 'base', kind: 'number', default: 10, min: 0, description: 'seconds of the first wait' },
+  { name: 'factor', kind: 'number', default: 2, min: 1, description: 'growth per unproductive outcome' },
+  { name: 'cap', kind: 'number', default: 3600, min: 0, description: 'longest wait (s)' },
+  { name: 'jitter', kind: 'enum', default: 'none', values: ['none', 'full', 'decorrelated'], description: 'randomisation of each wait' },
+];
+
+export type Jitter = 'none' | 'full' | 'decorrelated';
+
+export class BackoffInfo extends OutcomeInfo {
+  failures = 0;
+  wait = 0;
+  /** The previous (decorrelated) wait. */
+  prev = 0;
+  /** A wait still to be drawn from host.rng. */
+  pending = false;
+}
+
+export class ExpBackoffPolicy extends OutcomePolicy<BackoffInfo> {
+  constructor(
+    readonly name: string,
+    readonly base: number,
+    readonly factor: number,
+    readonly cap: number,
+    readonly jitter: Jitter,
+  ) {
+    super();
+  }
+
+  protected make(remote: number, source: Source, now: number): BackoffInfo {
+    const i = new BackoffInfo(remote, source, now);
+    i.prev = this.base;
+    return i;
+  }
+
+  nominal(n: number): number {
+    if (n <= 0) return 0;
+    const w = this.base * Math.pow(this.factor, n - 1);
+    return w < this.cap ? w : this.cap;
+  }
+
+  protected outcome(info: BackoffInfo, what: Outcome): void {
+    if (what === 'neutral') return;
+    if (what === 'useful') {
+      info.failures = 0;
+      info.wait = 0;
+      info.prev = this.base;
+      info.pending = false;
+      return;
+    }
+    info.failures++;
+    if (this.jitter === 'none') info.wait = this.nominal(info.failures);
+    else info.pending = true;
+  }
+
+  private waitOf(info: BackoffInfo, host: HostView): number {
+    if (info.pending) {
+      info.pending = false;
+      const u = host.rng.uniform();
+      if (this.jitter === 'full') {
+        info.wait = u * this.nominal(info.failures);
+      } else {
+        const hi = Math.max(this.base, this.factor * info.prev);
+        const w = this.base + u * (hi - this.base);
+        info.wait = w < this.cap ? w : this.cap;
+        info.prev = info.wait;
+      }
+    }
+    return info.wait;
+  }
+
+  eligibleAt(info: BackoffInfo, host: HostView): number {
+    if (info.banned) return Infinity;
+    const a = this.anchor(info);
+    return a === -Infinity ? info.learnedAt : a + this.waitOf(info, host);
+  }
+
+  protected rank(info: BackoffInfo): number {
+    return info.failures * 2 ** 36 + this.leastRecent(info);
+  }
+}
+
+export const expBackoff: PolicyFactory = {
+  name: 'exp-backoff',
+  description: 'Generic: exponential backoff per unproductive attempt (base, factor, cap), optional jitter',
+  params: EXP_BACKOFF_PARAMS,
+  create(params: PolicyParams): ReconnectPolicy {
+    return new ExpBackoffPolicy(
+      canonicalPolicyName(expBackoff, params),
+      Number(params.base ?? 10),
+      Number(params.factor ?? 2),
+      Number(params.cap ?? 3600),
+      String(params.jitter ?? 'none') as Jitter,
+    );
+  },
+};
