@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
 import { wallSeconds } from '../cli/clock.js';
 import { PACKAGE_ROOT } from './package-info.js';
 import { executeTask, failedOutcome, type RunOutcome, type RunTask } from './task.js';
@@ -37,6 +36,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
     return;
   }
   const threads = Math.min(opts.jobs, tasks.length);
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunOutcome>({
     filename: pathToFileURL(workerFile()).href,
     minThreads: threads,

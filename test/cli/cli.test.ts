@@ -1,0 +1,139 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, tempDir, TINY, TINY_SWEEP } from '../experiments/helpers.js';
+import { assertBuilt, startSwarmsim, swarmsim } from './helpers.js';
+
+beforeAll(assertBuilt);
+afterAll(cleanupTempDirs);
+
+describe('swarmsim CLI', () => {
+  it('prints help for the program and each command', () => {
+    const r = swarmsim(['--help']);
+    expect(r.status).toBe(0);
+    for (const c of ['run', 'sweep', 'merge', 'schema', 'list', 'explain']) expect(r.stdout).toContain(`swarmsim ${c}`);
+    const run = swarmsim(['run', '--help']);
+    expect(run.status).toBe(0);
+    for (const o of ['--policy', '--reps', '--seed', '--set', '--duration', '--out', '--jobs', '--trace', '--no-report', '--quiet']) expect(run.stdout).toContain(o);
+    const sweep = swarmsim(['sweep', '--help']);
+    for (const o of ['--shard', '--resume', '--jobs']) expect(sweep.stdout).toContain(o);
+  });
+
+  it('lists policies, scenarios and metrics, one per line with a description', () => {
+    const p = swarmsim(['list', 'policies']);
+    expect(p.status).toBe(0);
+    const lines = p.stdout.trimEnd().split('\n');
+    expect(lines.some((l) => /^transmission-4\.1\s+\S/.test(l))).toBe(true);
+    expect(lines.some((l) => /^naive\s+\S/.test(l))).toBe(true);
+    expect(swarmsim(['list', 'scenarios']).stdout).toMatch(/^scenarios\/seed-heavy\.yaml\s+\S/m);
+    const m = swarmsim(['list', 'metrics']).stdout;
+    expect(m).toMatch(/^\{subject,swarm\}_repeat_wasted\s+summary: wasted handshakes between a pair/m);
+  });
+
+  it('writes the scenario JSON Schema to stdout or a file', () => {
+    const r = swarmsim(['schema']);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.type).toBe('object');
+    expect(s.additionalProperties).toBe(false);
+    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['duration', 'torrent', 'population', 'subject', 'policies']));
+    const file = join(tempDir(), 'scenario.schema.json');
+    expect(swarmsim(['schema', '--out', file]).status).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(s);
+  });
+
+  it('runs a tiny scenario with the real model and prints the comparison table', () => {
+    const out = join(tempDir(), 'tiny');
+    const r = swarmsim(['run', TINY, '--reps', '2', '--duration', '60s', '--jobs', '1', '--no-report', '--out', out]);
+    expect(r.stderr).not.toMatch(/unexpected/);
+    expect(r.status).toBe(0);
+    const table = r.stdout.split('\n');
+    expect(table[0]).toMatch(/^duration\s+policy\s+wasted\s+repeat_wasted\s+churn\/peer\/min\s+useful_ratio\s+convergence_s$/);
+    expect(table[1]).toMatch(/^60\s+transmission-4\.1\s/);
+    expect(table[2]).toMatch(/^60\s+naive\s/);
+    expect(r.stdout).toContain(`output: ${out}`);
+    expect(r.stderr).toMatch(/\[4\/4\] naive rep 1 seed 2/);
+    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'summary.csv', 'timeseries.csv', 'timing.json']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.command).toEqual(['run', 'test/experiments/fixtures/tiny.yaml', '--reps', '2', '--duration', '60s']);
+    // --quiet: nothing on stderr; same bytes again.
+    const again = join(tempDir(), 'tiny2');
+    const q = swarmsim(['run', TINY, '--reps', '2', '--duration', '60s', '--jobs', '2', '--no-report', '--quiet', '--out', again]);
+    expect(q.status).toBe(0);
+    expect(q.stderr).toBe('');
+    expect(deterministicFiles(again)).toEqual(deterministicFiles(out));
+  });
+
+  it('exits 3 and writes failures.csv when some runs fail, running the rest', () => {
+    const out = join(tempDir(), 'failing');
+    const r = swarmsim(['run', TINY, '--no-report', '--jobs', '1', '--out', out], { env: { SWARMSIM_RUNNER: FAKE_RUNNER, FAKE_RUNNER_FAIL: 'naive@2' } });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(`1 of 6 runs failed: see ${join(out, 'failures.csv')}`);
+    expect(readFileSync(join(out, 'failures.csv'), 'utf8')).toBe('scenario,policy,rep,seed,error\ntiny,naive,1,2,fake model: invariant broken in naive seed 2\n');
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(6);
+  });
+
+  it('shards a sweep with --shard K/N and --shard auto, and merge gives the unsharded bytes', () => {
+    const root = tempDir();
+    const env = { SWARMSIM_RUNNER: FAKE_RUNNER };
+    const whole = join(root, 'whole');
+    expect(swarmsim(['sweep', TINY_SWEEP, '--jobs', '1', '--no-report', '--quiet', '--out', whole], { env }).status).toBe(0);
+    const parts = join(root, 'parts');
+    const s1 = swarmsim(['sweep', TINY_SWEEP, '--shard', '1/3', '--jobs', '1', '--quiet', '--out', parts], { env });
+    expect(s1.status).toBe(0);
+    expect(s1.stdout).toContain(`→ ${join(parts, 'shard-1-of-3')}`);
+    // Slurm: --array=0-2 → task ids 0..2, min 0; Kubernetes: JOB_COMPLETION_INDEX 0-based.
+    expect(swarmsim(['sweep', TINY_SWEEP, '--shard', 'auto', '--jobs', '2', '--quiet', '--out', parts], { env: { ...env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0' } }).status).toBe(0);
+    expect(swarmsim(['sweep', TINY_SWEEP, '--shard', 'auto', '--jobs', '1', '--quiet', '--out', parts], { env: { ...env, JOB_COMPLETION_INDEX: '2', JOB_COMPLETIONS: '3' } }).status).toBe(0);
+    expect(readdirSync(parts).sort()).toEqual(['shard-1-of-3', 'shard-2-of-3', 'shard-3-of-3']);
+    const m = swarmsim(['merge', parts, '--no-report']);
+    expect(m.stderr).toBe('');
+    expect(m.status).toBe(0);
+    expect(deterministicFiles(parts)).toEqual(deterministicFiles(whole));
+    const other = join(root, 'merged');
+    expect(swarmsim(['merge', join(parts, 'shard-2-of-3'), join(parts, 'shard-1-of-3'), join(parts, 'shard-3-of-3'), '--out', other, '--no-report']).status).toBe(0);
+    expect(deterministicFiles(other)).toEqual(deterministicFiles(whole));
+  });
+
+  it('resumes a sweep killed with SIGKILL and ends with the bytes of an uninterrupted sweep', async () => {
+    const root = tempDir();
+    const whole = join(root, 'whole');
+    expect(swarmsim(['sweep', TINY_SWEEP, '--jobs', '1', '--no-report', '--quiet', '--out', whole], { env: { SWARMSIM_RUNNER: FAKE_RUNNER } }).status).toBe(0);
+
+    const out = join(root, 'killed');
+    const env = { SWARMSIM_RUNNER: FAKE_RUNNER, FAKE_RUNNER_DELAY_MS: '150' };
+    const child = startSwarmsim(['sweep', TINY_SWEEP, '--jobs', '1', '--no-report', '--out', out], { env });
+    const records = (): number => {
+      try {
+        return readdirSync(join(out, '.runs')).filter((n) => /^\d+\.json$/.test(n)).length;
+      } catch {
+        return 0;
+      }
+    };
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    const deadline = Date.now() + 60_000;
+    while (records() < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const done = records();
+    expect(done).toBeGreaterThanOrEqual(5);
+    expect(done).toBeLessThan(16);
+    expect(existsSync(join(out, 'summary.csv'))).toBe(false);
+
+    const r = swarmsim(['sweep', TINY_SWEEP, '--jobs', '2', '--no-report', '--resume', '--out', out], { env: { SWARMSIM_RUNNER: FAKE_RUNNER } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`${16 - done} runs on 2 threads, ${done} already done`);
+    expect(deterministicFiles(out)).toEqual(deterministicFiles(whole));
+    expect(readdirSync(out).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('keeps stdout machine-readable: the schema alone, progress on stderr', () => {
+    const dir = tempDir();
+    const scen = join(dir, 's.yaml');
+    writeFileSync(scen, readFileSync(TINY, 'utf8'));
+    const r = swarmsim(['run', scen, '--reps', '1', '--policy', 'naive', '--no-report', '--out', join(dir, 'o')], { env: { SWARMSIM_RUNNER: FAKE_RUNNER } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/\[1\/1\]/);
+    expect(r.stderr).toMatch(/\[1\/1\] naive rep 0 seed 1/);
+  });
+});
