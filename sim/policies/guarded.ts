@@ -37,11 +37,26 @@ function describe(v: unknown): string {
  */
 export class GuardedPolicy implements ReconnectPolicy {
   private readonly inUse = new Map<number, number>();
+  readonly nextWake?: (host: HostView) => number;
+  readonly connectTimeout?: (info: PeerInfo) => number;
 
   constructor(
     readonly inner: ReconnectPolicy,
     readonly label: string,
-  ) {}
+  ) {
+    if (typeof inner.nextWake === 'function') {
+      const wake = inner.nextWake.bind(inner);
+      this.nextWake = (host: HostView) => this.time('nextWake()', this.call('nextWake()', () => wake(host)));
+    }
+    if (typeof inner.connectTimeout === 'function') {
+      const timeout = inner.connectTimeout.bind(inner);
+      this.connectTimeout = (info: PeerInfo) => {
+        const v = this.call('connectTimeout()', () => timeout(info));
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.fail(`connectTimeout() returned ${describe(v)}, expected seconds > 0`);
+        return v;
+      };
+    }
+  }
 
   get name(): string {
     return this.inner.name;
@@ -101,22 +116,6 @@ export class GuardedPolicy implements ReconnectPolicy {
       for (let j = 0; j < i; j++) if (out[j] === id) this.fail(`select() returned peer ${id} twice`);
     }
     return n;
-  }
-
-  get nextWake(): ((host: HostView) => number) | undefined {
-    const inner = this.inner;
-    if (typeof inner.nextWake !== 'function') return undefined;
-    return (host: HostView) => this.time('nextWake()', this.call('nextWake()', () => (inner.nextWake as (h: HostView) => number)(host)));
-  }
-
-  get connectTimeout(): ((info: PeerInfo) => number) | undefined {
-    const inner = this.inner;
-    if (typeof inner.connectTimeout !== 'function') return undefined;
-    return (info: PeerInfo) => {
-      const v = this.call('connectTimeout()', () => (inner.connectTimeout as (i: PeerInfo) => number)(info));
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.fail(`connectTimeout() returned ${describe(v)}, expected seconds > 0`);
-      return v;
-    };
   }
 
   private open(info: PeerInfo): void {

@@ -28,6 +28,8 @@ export const PROGRESSIVE_PENALTY_PARAMS: readonly ParamSpec[] = [
 
 export class PenaltyInfo extends OutcomeInfo {
   penalty = 0;
+  /** waitFor(penalty), cached at each outcome. */
+  wait = 0;
 }
 
 export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
@@ -66,12 +68,13 @@ export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
       case 'neutral':
         break;
     }
+    info.wait = this.waitFor(info.penalty);
   }
 
   eligibleAt(info: PenaltyInfo, _host: HostView): number {
     if (info.banned) return Infinity;
     const a = this.anchor(info);
-    return a === -Infinity ? info.learnedAt : a + this.waitFor(info.penalty);
+    return a === -Infinity ? info.learnedAt : a + info.wait;
   }
 
   protected rank(info: PenaltyInfo): number {

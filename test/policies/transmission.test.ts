@@ -196,6 +196,23 @@ describe('transmission-main-2023 anchors (§9)', () => {
     expect((h.info(1) as TransmissionInfo).fails).toBe(0);
   });
 
+  it('validation §7: at most 2 dials/s per peer, at most 9 per pulse, from a 36-entry cache', () => {
+    const h = new Harness(makeMain(), { pulse: 0.5, peerLimit: 200 });
+    for (let r = 1; r <= 60; r++) h.addRemote(r, closesAfterHandshake(0.1, 0.1));
+    h.run(60);
+    const perPulse = new Map<number, number>();
+    for (let r = 1; r <= 60; r++) {
+      const d = h.dialTimes(r);
+      for (let i = 1; i < d.length; i++) expect((d[i] as number) - (d[i - 1] as number)).toBeGreaterThanOrEqual(0.5);
+      for (const t of d) perPulse.set(t, (perPulse.get(t) ?? 0) + 1);
+    }
+    expect(Math.max(...perPulse.values())).toBe(9);
+    // 9 dials on every pulse: the loop saturates the rate.
+    expect(perPulse.size).toBe(121);
+    // Every peer keeps being re-dialled (the cache cycles through all 60).
+    for (let r = 1; r <= 60; r++) expect(h.dialTimes(r).length).toBeGreaterThan(10);
+  });
+
   it('also for own closes and against a seed met on the connection (flag not persisted)', () => {
     const seed: RemoteState = { via: 'bitfield', seed: true, uploadOnly: true };
     const h = new Harness(makeMain(), { pulse: 0.5, done: true });
