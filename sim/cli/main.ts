@@ -19,6 +19,8 @@ import { EXIT, isUserError, oneLine, UsageError } from './errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+const COMMANDS = ['run', 'sweep', 'merge', 'report', 'check', 'schema', 'list', 'explain'];
+
 /**
  * Commands provided by the report work (`report`, `check`): registered when their module is
  * there, so the CLI builds and runs without them.
@@ -49,7 +51,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(listCommand as unknown as CommandModule)
       .command(explainCommand as unknown as CommandModule)
       .demandCommand(1, 'expected a command (run, sweep, merge, report, check, schema, list, explain); see swarmsim --help')
-      .recommendCommands()
       .strict()
       .version(VERSION)
       .help()
@@ -58,6 +59,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       .exitProcess(false)
       .fail((msg, err) => {
         if (err) throw err;
+        const first = argv[0];
+        if (first !== undefined && !first.startsWith('-') && msg?.startsWith('Unknown argument') && !COMMANDS.includes(first)) {
+          throw new UsageError(`unknown command '${first}' (expected one of ${COMMANDS.join(', ')})`);
+        }
         throw new UsageError(msg ?? 'bad command line');
       })
       .parseAsync();

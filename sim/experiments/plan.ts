@@ -1,5 +1,6 @@
 import { InputError } from '../input-error.js';
-import { resolveScenario, type Override, type ScenarioSource } from '../scenario/load.js';
+import { getPolicyFactory } from '../policies/registry.js';
+import { positionOf, resolveScenario, type Override, type ScenarioSource } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { canonicalJson, hashOf } from './canonical.js';
 import { formatNumber } from './format.js';
@@ -151,6 +152,7 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
     return { index, cells, values, scenario_sha256: hashOf(scenario), scenario };
   });
   const first = points[0]!.scenario;
+  for (const pt of points) checkGroupPolicies(input.source, pt.scenario);
 
   const specs = input.policies && input.policies.length > 0 ? [...input.policies] : [...first.policies];
   const refs: PolicyRef[] = [];
@@ -206,6 +208,23 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
   const plan: Plan = { file, refs };
   if (input.runner) plan.runner = input.runner;
   return plan;
+}
+
+/**
+ * The policies of the non-subject groups must exist, too: a typo there is a user error before any
+ * run, not a failure of every run.
+ */
+function checkGroupPolicies(src: ScenarioSource, scenario: Scenario): void {
+  for (const [name, group] of Object.entries(scenario.population)) {
+    if (name === scenario.subject || group.policy === undefined) continue;
+    try {
+      getPolicyFactory(group.policy);
+    } catch (e) {
+      const path = ['population', name, 'policy'];
+      const pos = positionOf(src.doc.contents, { path, code: 'custom' }, src.lines);
+      throw new InputError(`${src.file}${pos}: ${path.join('.')}: ${(e as Error).message}`);
+    }
+  }
 }
 
 /** The value a column shows for a point: the validated value at the path (in base units). */
