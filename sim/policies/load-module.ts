@@ -13,10 +13,12 @@ const KINDS = new Set(['number', 'integer', 'boolean', 'enum']);
  * Loads a user policy module (`--policy ./path/my-policy.js` or `.ts`): the default export or a
  * named export `policy` must be a PolicyFactory (name, description, params, create). `.ts` files
  * go through tsx's ESM API. The result is wrapped by guardFactory, so every call into the module
- * is checked and any fault becomes a PolicyModuleError naming the file and the call.
+ * is checked and any fault becomes a PolicyModuleError naming the file and the call. `label` is
+ * how messages name the file (default: `path` as given; pass a display path when `path` is
+ * absolute).
  */
-export async function loadPolicyModule(path: string): Promise<PolicyFactory> {
-  const where = `policy module ${path}`;
+export async function loadPolicyModule(path: string, label: string = path): Promise<PolicyFactory> {
+  const where = `policy module ${label}`;
   const abs = resolve(process.cwd(), path);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new PolicyModuleError(`${where}: file not found (${abs})`);
   const ext = extname(abs).toLowerCase();
@@ -41,7 +43,7 @@ export async function loadPolicyModule(path: string): Promise<PolicyFactory> {
     candidate = candidate.default ?? candidate.policy ?? candidate;
   }
   checkFactory(where, candidate);
-  return guardFactory(candidate, path);
+  return guardFactory(candidate, label);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
