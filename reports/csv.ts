@@ -15,69 +15,62 @@ export interface CsvTable {
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let line = 1;
   const n = text.length;
-  if (text.charCodeAt(0) === 0xfeff) i = 1; // BOM
-  let atFieldStart = true;
-  while (i < n) {
-    const c = text[i]!;
-    if (atFieldStart && c === '"') {
-      // quoted field
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // BOM
+  let line = 1;
+  if (i >= n) return rows;
+  let row: string[] = [];
+  for (;;) {
+    // one field starts at i
+    let field: string;
+    if (text.charCodeAt(i) === 34 /* " */) {
       const startLine = line;
-      i++;
+      let j = i + 1;
+      let acc = '';
       for (;;) {
-        if (i >= n) throw new Error(`line ${startLine}: unterminated quoted field`);
-        const q = text[i]!;
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
+        const q = text.indexOf('"', j);
+        if (q < 0) throw new Error(`line ${startLine}: unterminated quoted field`);
+        const chunk = text.slice(j, q);
+        for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++;
+        acc += chunk;
+        if (text.charCodeAt(q + 1) === 34) {
+          acc += '"';
+          j = q + 2;
+          continue;
         }
-        if (q === '\n') line++;
-        field += q;
-        i++;
+        i = q + 1;
+        break;
       }
-      const after = text[i];
-      if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') {
-        throw new Error(`line ${line}: unexpected character after a closing quote`);
+      field = acc;
+      const c = text.charCodeAt(i);
+      if (i < n && c !== 44 && c !== 10 && c !== 13) throw new Error(`line ${line}: unexpected character after a closing quote`);
+    } else {
+      let j = i;
+      for (; j < n; j++) {
+        const c = text.charCodeAt(j);
+        if (c === 44 || c === 10 || c === 13) break;
+        if (c === 34) throw new Error(`line ${line}: quote inside an unquoted field`);
       }
-      atFieldStart = false;
-      continue;
+      field = text.slice(i, j);
+      i = j;
     }
-    if (c === ',') {
-      row.push(field);
-      field = '';
-      atFieldStart = true;
+    row.push(field);
+    if (i >= n) {
+      rows.push(row);
+      return rows;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 44) {
       i++;
       continue;
     }
-    if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      atFieldStart = true;
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      continue;
-    }
-    if (c === '"') throw new Error(`line ${line}: quote inside an unquoted field`);
-    field += c;
-    atFieldStart = false;
-    i++;
-  }
-  if (!atFieldStart || field !== '' || row.length > 0) {
-    row.push(field);
+    // line end
     rows.push(row);
+    row = [];
+    i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+    line++;
+    if (i >= n) return rows;
   }
-  return rows;
 }
 
 /**

@@ -72,7 +72,10 @@ export interface Outputs {
   summaryMetrics: string[];
   timeseries: TimeseriesRun[];
   comparison: ComparisonRow[] | null;
+  /** Dials made by subject peers only (see parseConnections). */
   connections: ConnectionRow[] | null;
+  /** Name of the scenario's subject group (from the manifest; `subject` without one). */
+  subjectGroup: string;
   manifest: Record<string, unknown> | null;
   /** Policies in order of first appearance in summary.csv (the reference policy first). */
   policies: string[];
@@ -180,7 +183,12 @@ export function parseComparison(t: CsvTable): ComparisonRow[] {
 
 const OUTCOME_SET = new Set(['refused', 'timeout', 'handshake_failed', 'wasted', 'useful', 'open']);
 
-export function parseConnections(t: CsvTable): ConnectionRow[] {
+/**
+ * Rows of connections.csv. Every row's outcome is checked; objects are built only for rows whose
+ * dialling side is in `fromGroup` when given (the raster needs the subject group's dials only, and
+ * a traced run can hold hundreds of thousands of rows).
+ */
+export function parseConnections(t: CsvTable, fromGroup?: string): ConnectionRow[] {
   const missing = [...RUN_ID_COLUMNS, ...CONNECTION_COLUMNS].filter((c) => !t.header.includes(c));
   if (missing.length > 0) throw new InputError(`${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).join(', ')}`);
   const idx = RUN_ID_COLUMNS.map((c) => t.header.indexOf(c));
@@ -188,11 +196,15 @@ export function parseConnections(t: CsvTable): ConnectionRow[] {
   const out: ConnectionRow[] = [];
   for (let r = 0; r < t.rows.length; r++) {
     const row = t.rows[r]!;
-    const key = runKeyAt(t, r, idx);
     const outcome = row[at.outcome]!;
     if (!OUTCOME_SET.has(outcome)) throw new InputError(`${t.file}:${r + 2}: column outcome: expected refused|timeout|handshake_failed|wasted|useful|open, got "${outcome.slice(0, 40)}"`);
+    if (fromGroup !== undefined && row[at.from_group] !== fromGroup) continue;
+    const key = runKeyAt(t, r, idx);
     out.push({
-      ...key,
+      scenario: key.scenario,
+      policy: key.policy,
+      rep: key.rep,
+      seed: key.seed,
       t_dial: requiredNumberCell(t, r, at.t_dial),
       t_connect: numberCell(t, r, at.t_connect),
       t_handshake: numberCell(t, r, at.t_handshake),
@@ -211,6 +223,16 @@ export function parseConnections(t: CsvTable): ConnectionRow[] {
     });
   }
   return out;
+}
+
+/** The subject group's name: the scenario's `subject` key as recorded in manifest.json (default `subject`). */
+export function subjectGroupOf(manifest: Record<string, unknown> | null): string {
+  const points = manifest?.points;
+  if (Array.isArray(points)) {
+    const sc = (points[0] as { scenario?: { subject?: unknown } } | undefined)?.scenario;
+    if (typeof sc?.subject === 'string') return sc.subject;
+  }
+  return 'subject';
 }
 
 /** Time-series and summary columns the report draws; a file without them is malformed. */
@@ -237,8 +259,6 @@ export function loadOutputs(dir: string): Outputs {
   const timeseries = parseTimeseries(readCsv(join(dir, 'timeseries.csv')), REPORT_TIMESERIES_COLUMNS);
   const compText = readOptional(join(dir, 'comparison.csv'));
   const comparison = compText === null ? null : parseComparison(csvFromText(join(dir, 'comparison.csv'), compText));
-  const connText = readOptional(join(dir, 'connections.csv'));
-  const connections = connText === null ? null : parseConnections(csvFromText(join(dir, 'connections.csv'), connText));
   const manText = readOptional(join(dir, 'manifest.json'));
   let manifest: Record<string, unknown> | null = null;
   if (manText !== null) {
@@ -249,11 +269,14 @@ export function loadOutputs(dir: string): Outputs {
     }
     if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new InputError(`${join(dir, 'manifest.json')}: expected a JSON object`);
   }
+  const subjectGroup = subjectGroupOf(manifest);
+  const connText = readOptional(join(dir, 'connections.csv'));
+  const connections = connText === null ? null : parseConnections(csvFromText(join(dir, 'connections.csv'), connText), subjectGroup);
   const policies: string[] = [];
   const scenarios: string[] = [];
   for (const r of sum.rows) {
     if (!policies.includes(r.policy)) policies.push(r.policy);
     if (!scenarios.includes(r.scenario)) scenarios.push(r.scenario);
   }
-  return { dir, summary: sum.rows, pointColumns: sum.pointColumns, summaryMetrics: sum.metrics, timeseries, comparison, connections, manifest, policies, scenarios };
+  return { dir, summary: sum.rows, pointColumns: sum.pointColumns, summaryMetrics: sum.metrics, timeseries, comparison, connections, manifest, policies, scenarios, subjectGroup };
 }

@@ -183,7 +183,7 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     plots.push({ name: barsId, svg: bars });
     sections.summary.figures.push({ svg: bars, caption: `${multi ? `${sc}: ` : ''}Bars: mean ± 95% CI; dots: paired difference ± 95% CI. Hover a bar or dot for the numbers; plots/${barsId}.png` });
     sections.summary.extra = (sections.summary.extra ?? '') + statsTable(stats, styles);
-    const rd = out.connections ? rasterData(out.connections, sc, out.policies) : null;
+    const rd = out.connections ? rasterData(out.connections, sc, out.policies, { subjectGroup: out.subjectGroup }) : null;
     if (rd) {
       const rid = `raster${sfx}`;
       let tMax = 0;

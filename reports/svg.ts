@@ -117,7 +117,8 @@ export const fmt = {
   num(x: number | null): string {
     if (x === null || !Number.isFinite(x)) return '–';
     const a = Math.abs(x);
-    if (a !== 0 && (a < 0.01 || a >= 1e6)) return d3.format('.3~s')(x);
+    if (a >= 1e6) return d3.format('.3~s')(x);
+    if (a !== 0 && a < 0.01) return d3.format('.2~g')(x);
     if (a >= 100) return d3.format(',.0f')(x);
     return d3.format('.3~r')(x);
   },

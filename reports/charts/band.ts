@@ -26,6 +26,8 @@ export interface BandChartOptions {
   yDomain?: [number, number];
   /** Draw steps (for counts sampled per interval) instead of straight segments. */
   curve?: 'linear' | 'step';
+  /** Shown in a facet without any data point (default `no data`). */
+  emptyNote?: string;
 }
 
 function tMaxOf(facets: readonly BandFacet[]): number {
@@ -98,6 +100,9 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
         .attr('stroke', s.color)
         .attr('stroke-width', 2)
         .attr('stroke-dasharray', s.dash || null);
+    }
+    if (![...f.series.values()].some((pts) => pts.length > 0)) {
+      g.append('text').attr('class', 'empty-note').attr('x', plotW / 2).attr('y', plotH / 2).attr('text-anchor', 'middle').attr('fill', '#777').attr('font-size', 12).text(o.emptyNote ?? 'no data');
     }
     g.append('rect')
       .attr('class', 'hover-target')

@@ -16,6 +16,7 @@ export function completionChart(data: GroupSeries, o: TimeChartOptions): string 
     yLabel: COMPLETION_Y_LABEL,
     styles: o.styles,
     yDomain: [0, 100],
+    emptyNote: 'no leechers in this group',
     ...sizeOpts(o),
   });
 }

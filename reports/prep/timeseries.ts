@@ -50,13 +50,16 @@ export function bandSeries(
 /**
  * Cumulative completions of a run as a share (%) of the group's leechers: completed_total scaled so
  * that its final value equals the run's completed_fraction (summary.csv). Leechers that never
- * finish keep the curve below 100%. Without a usable fraction, the share of the final count.
+ * finish keep the curve below 100%. Without a usable fraction, the share of the final count; all
+ * null when the group has no leechers (fraction empty in summary.csv and nothing completed).
  */
 export function completionShare(run: TimeseriesRun, group: 'subject' | 'swarm', summary: SummaryRow | undefined): (number | null)[] {
   const col = run.cols[`${group}_completed_total`] ?? [];
   let final = 0;
   for (const v of col) if (v !== null && v > final) final = v;
   const frac = summary?.values[`${group}_completed_fraction`];
+  // No leechers in the group (fraction not defined, nothing completed): no curve rather than a flat 0.
+  if (summary && (frac === null || frac === undefined) && final === 0) return col.map(() => null);
   const scale = final > 0 ? (frac !== null && frac !== undefined && frac > 0 ? frac : 1) / final : 0;
   return col.map((v) => (v === null ? null : 100 * v * scale));
 }

@@ -71,9 +71,10 @@ describe('raster', () => {
     scenario: 's',
     peer: 7,
     remotes: [3, 4],
+    hiddenRemotes: 0,
     panels: [
-      { policy: 'ref', rep: 0, seed: 1, dials: [{ t: 10, remote: 3, outcome: 'wasted', tEnd: 11, tHandshake: 10.5, reason: 'seed_seed', bytes: 0 }] },
-      { policy: 'new', rep: 0, seed: 1, dials: [3, 4, 3].map((remote, i) => ({ t: 10 + i, remote, outcome: i === 2 ? 'refused' : 'useful', tEnd: null, tHandshake: i === 2 ? null : 10 + i, reason: '', bytes: 5 })) },
+      { policy: 'ref', rep: 0, seed: 1, dials: [{ t: 10, remote: 3, outcome: 'wasted', tEnd: 11, tHandshake: 10.5, reason: 'seed_seed', bytes: 0 }], total: 1 },
+      { policy: 'new', rep: 0, seed: 1, dials: [3, 4, 3].map((remote, i) => ({ t: 10 + i, remote, outcome: i === 2 ? 'refused' : 'useful', tEnd: null, tHandshake: i === 2 ? null : 10 + i, reason: '', bytes: 5 })), total: 3 },
     ],
   };
   const d = parse(rasterChart(data, { styles, tMax: 600 }));
@@ -88,5 +89,13 @@ describe('raster', () => {
     expect([...d.querySelectorAll('[data-legend-outcome]')]).toHaveLength(6);
     expect(texts(d)).toContain('remote peer (id)');
     expect(texts(d)).toContain('Reconnect raster of subject peer 7');
+  });
+  it('bins a panel with too many dials into one mark per peer and time bin, keeping the count', () => {
+    const many = { ...data, panels: [{ ...data.panels[1]!, dials: Array.from({ length: 50 }, (_, i) => ({ t: i, remote: 3 + (i % 2), outcome: i % 5 === 0 ? 'useful' : 'wasted', tEnd: i + 0.5, tHandshake: i + 0.1, reason: '', bytes: 0 })), total: 50 }] };
+    const dd = parse(rasterChart(many, { styles, tMax: 600, maxMarks: 10 }));
+    const marks = [...dd.querySelectorAll('path.dial')];
+    expect(marks.length).toBeLessThan(50);
+    expect(marks.reduce((a, m) => a + Number(m.getAttribute('data-count')), 0)).toBe(50);
+    expect(texts(dd).some((t) => t.includes('one mark per 5 s bin'))).toBe(true);
   });
 });

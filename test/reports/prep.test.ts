@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionRow, SummaryRow, TimeseriesRun } from '../../reports/data.js';
 import { OKABE_ITO, policyStyles } from '../../reports/palette.js';
-import { rasterData } from '../../reports/prep/raster.js';
+import { rasterData, rasterMarks } from '../../reports/prep/raster.js';
 import { summaryStats } from '../../reports/prep/summary.js';
 import { bandSeries, completionSeries, completionShare } from '../../reports/prep/timeseries.js';
 
@@ -107,5 +107,45 @@ describe('rasterData', () => {
   });
   it('is null without subject dials', () => {
     expect(rasterData([c('a', 0, 1, 2, 3, 'useful', 'swarm')], 's', ['a'])).toBeNull();
+  });
+  it('uses the named subject group and keeps the most dialled remote rows', () => {
+    const conns = [c('a', 0, 1, 10, 1, 'wasted', 'me'), c('a', 0, 1, 11, 2, 'wasted', 'me'), c('a', 0, 1, 11, 3, 'wasted', 'me'), c('a', 0, 1, 12, 4, 'wasted', 'me'), c('a', 0, 1, 12, 5, 'wasted', 'me')];
+    expect(rasterData(conns, 's', ['a'])).toBeNull();
+    const r = rasterData(conns, 's', ['a'], { subjectGroup: 'me', maxRows: 2 })!;
+    expect(r.remotes).toEqual([11, 12]);
+    expect(r.hiddenRemotes).toBe(1);
+    expect(r.panels[0]!.total).toBe(5);
+    expect(r.panels[0]!.dials).toHaveLength(4);
+  });
+});
+
+describe('rasterMarks', () => {
+  const d = (t: number, remote: number, outcome: string) => ({ t, remote, outcome, tEnd: null, tHandshake: null, reason: '', bytes: 0 });
+  it('one mark per dial up to the limit', () => {
+    const m = rasterMarks([d(1, 1, 'wasted'), d(2, 1, 'refused')], 600, 2);
+    expect(m.binSeconds).toBeNull();
+    expect(m.marks.map((x) => [x.t, x.outcome, x.count])).toEqual([
+      [1, 'wasted', 1],
+      [2, 'refused', 1],
+    ]);
+  });
+  it('beyond it, one mark per peer and round time bin with the most frequent outcome', () => {
+    const dials = [d(0, 1, 'refused'), d(1, 1, 'refused'), d(2, 1, 'wasted'), d(3, 2, 'wasted'), d(3.5, 2, 'refused'), d(7, 1, 'useful')];
+    const m = rasterMarks(dials, 1000, 3); // 1000/200 = 5 → 5 s bins
+    expect(m.binSeconds).toBe(5);
+    expect(m.marks.map((x) => [x.t, x.remote, x.outcome, x.count])).toEqual([
+      [2.5, 1, 'refused', 3],
+      [2.5, 2, 'wasted', 2], // tie: wasted ranks first
+      [7.5, 1, 'useful', 1],
+    ]);
+    expect(m.marks[0]!.outcomes).toEqual({ refused: 2, wasted: 1 });
+  });
+});
+
+describe('completion of a group without leechers', () => {
+  it('gives no curve instead of a flat zero', () => {
+    const r: TimeseriesRun = { scenario: 's', policy: 'a', rep: 0, seed: 1, t: [60, 120], cols: { subject_completed_total: [0, 0] } };
+    const s: SummaryRow = { scenario: 's', policy: 'a', rep: 0, seed: 1, point: {}, pointLabel: '', values: { subject_completed_fraction: null } };
+    expect(completionShare(r, 'subject', s)).toEqual([null, null]);
   });
 });
