@@ -107,7 +107,7 @@ export function defaultOf(s: AnySchema): unknown {
   let cur: AnySchema = s;
   for (let i = 0; i < 20; i++) {
     const d = defOf(cur);
-    if (d.type === 'default') {
+    if (d.type === 'default' || d.type === 'prefault') {
       const v = d.defaultValue;
       return typeof v === 'function' ? (v as () => unknown)() : v;
     }
@@ -119,7 +119,7 @@ export function defaultOf(s: AnySchema): unknown {
 
 export function isOptional(s: AnySchema): boolean {
   const d = defOf(s);
-  if (d.type === 'optional' || d.type === 'default') return true;
+  if (d.type === 'optional' || d.type === 'default' || d.type === 'prefault') return true;
   if (WRAPPERS.has(d.type)) return isOptional(d.innerType as AnySchema);
   return false;
 }
@@ -262,4 +262,22 @@ export function scenarioFieldRows(): FieldRow[] {
   };
   visit(ScenarioSchema as AnySchema, '', true);
   return rows;
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The field table of docs/scenarios.md (`swarmsim schema --markdown`). */
+export function scenarioFieldTable(): string {
+  const lines = ['| field | expected | default | description |', '|---|---|---|---|'];
+  for (const r of scenarioFieldRows()) {
+    // The unit is in the "expected" column already: drop it from the description.
+    let desc = r.description;
+    const unit = /\s*\(([^()]*)\)\s*$/.exec(desc);
+    if (unit && r.type.includes(unit[1]!.split(',')[0]!)) desc = desc.slice(0, unit.index);
+    const def = r.required ? '**required**' : r.default === '' ? '' : `\`${r.default}\``;
+    lines.push(`| \`${r.path}\` | ${mdCell(r.type)} | ${mdCell(def)} | ${mdCell(desc)} |`);
+  }
+  return lines.join('\n') + '\n';
 }
