@@ -31,7 +31,7 @@ export function comparisonTable(plan: PlanFile, rows: readonly ComparisonRow[]):
   for (const pt of plan.points) {
     for (const pol of plan.policies) {
       const mine = rows.filter((r) => r.policy === pol.label && r.point.join('\u0000') === pt.cells.join('\u0000'));
-      const n = mine[0]?.n ?? 0;
+      const n = Math.max(0, ...mine.map((r) => r.n));
       body.push([...pt.cells, `${pol.label}${n ? '' : ' (no runs)'}`, ...TABLE_METRICS.map((m) => cell(mine.find((r) => r.metric === m.metric)))]);
     }
   }
