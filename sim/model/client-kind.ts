@@ -33,8 +33,13 @@ export interface ClientKind {
    * for a connection that sends keepalives (Infinity).
    */
   idleLimit(connections: number): number;
-  /** Regular upload slots (unchoked peers). */
+  /** Upload slots: unchoked peers, the optimistic unchoke included. */
   readonly uploadSlots: number;
+  /**
+   * Hash failures on one link before the sender is banned. Transmission: 5
+   * (MaxBadPiecesPerPeer). libtorrent keeps trust points (−2 per failure, ban at −7), i.e. 4.
+   */
+  readonly banStrikes: number;
 }
 
 export const TRANSMISSION: ClientKind = {
@@ -52,6 +57,7 @@ export const TRANSMISSION: ClientKind = {
     return 300 - 240 * s;
   },
   uploadSlots: 8,
+  banStrikes: 5,
 };
 
 export const LIBTORRENT: ClientKind = {
@@ -66,6 +72,7 @@ export const LIBTORRENT: ClientKind = {
   closesOnLtepUploadOnly: true,
   idleLimit: () => Infinity,
   uploadSlots: 8,
+  banStrikes: 4,
 };
 
 export const CLIENT_KIND_BY_NAME: Record<ClientKindName, ClientKind> = {

@@ -29,8 +29,13 @@ export class Flow {
   /** Index in up.upFlows / down.downFlows, −1 when inactive. */
   upIdx = -1;
   downIdx = -1;
-  /** Waiting in up's queue for an upload slot. */
-  queued = false;
+  /** The uploader has unchoked the downloader on this flow. */
+  unchoked = false;
+  /** Flow bytes at the uploader's / the downloader's last rechoke (tit-for-tat windows). */
+  snapUp = 0;
+  snapDown = 0;
+  /** Scratch for the rechoke sort. */
+  score = 0;
   /** The downloader wants something the uploader has. */
   interested = false;
 
@@ -48,7 +53,8 @@ export class Flow {
     this.piece = -1;
     this.pieceSize = this.bytesDone = this.rate = this.lastT = 0;
     this.handle = this.upIdx = this.downIdx = -1;
-    this.queued = this.interested = false;
+    this.unchoked = this.interested = false;
+    this.snapUp = this.snapDown = this.score = 0;
   }
 }
 
@@ -72,9 +78,11 @@ export class Connection {
   lastPieceAt = -1;
   /** Pending timer (TCP result, handshake), −1 when none. */
   timer = -1;
-  /** Pending PEX timers, one per side. */
+  /** Pending PEX timers, one per side, and when each side last sent a PEX message (−1 never). */
   pexTimerA = -1;
   pexTimerB = -1;
+  pexSentA = -1;
+  pexSentB = -1;
   bytesAB = 0;
   bytesBA = 0;
   outcome: Outcome = 'open';
@@ -83,6 +91,12 @@ export class Connection {
   closedBy: 'a' | 'b' | '' = '';
   /** How the TCP attempt will end (decided at dial from the remote's state). */
   tcpResult = 0;
+  /** How each end counted the other in its piece availability: 0 not counted, 1 bitfield, 2 seed. */
+  aCountsB = 0;
+  bCountsA = 0;
+  /** Bad pieces received by each end on this link (hash failures). */
+  strikesA = 0;
+  strikesB = 0;
   /** Index in a.conns / b.conns, −1 when not listed there. */
   aIdx = -1;
   bIdx = -1;
@@ -107,12 +121,13 @@ export class Connection {
     this.tDial = tDial;
     this.state = ConnState.Connecting;
     this.tConnect = this.tHandshake = this.tClose = this.lastPieceAt = -1;
-    this.timer = this.pexTimerA = this.pexTimerB = -1;
+    this.timer = this.pexTimerA = this.pexTimerB = this.pexSentA = this.pexSentB = -1;
     this.bytesAB = this.bytesBA = 0;
     this.outcome = 'open';
     this.closeReason = '';
     this.closedBy = '';
     this.tcpResult = 0;
+    this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = 0;
     this.aIdx = this.bIdx = -1;
     this.subject = a.isSubject || b.isSubject;
     this.ab.reset(a, b);

@@ -11,7 +11,10 @@ export function swarmViolations(swarm: Swarm): string[] {
   const now = swarm.env.now;
   for (const p of swarm.peers) {
     if (p.handshaked > p.kind.peerLimit) out.push(`t=${now}: peer ${p.id} has ${p.handshaked} handshaked connections, limit ${p.kind.peerLimit}`);
-    if (p.upFlows.length > p.kind.uploadSlots) out.push(`t=${now}: peer ${p.id} uploads on ${p.upFlows.length} flows, ${p.kind.uploadSlots} slots`);
+    if (p.unchoked > p.kind.uploadSlots) out.push(`t=${now}: peer ${p.id} unchokes ${p.unchoked} peers, ${p.kind.uploadSlots} slots`);
+    let unchoked = 0;
+    for (const c of p.conns) if ((c.a === p ? c.ab : c.ba).unchoked) unchoked++;
+    if (unchoked !== p.unchoked) out.push(`t=${now}: peer ${p.id} counts ${p.unchoked} unchoked, flags say ${unchoked}`);
     if (!p.online && p.conns.length > 0) out.push(`t=${now}: offline peer ${p.id} holds ${p.conns.length} connections`);
     let hs = 0;
     for (const c of p.conns) {

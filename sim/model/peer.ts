@@ -17,8 +17,19 @@ export class Peer implements HostView {
   readonly upFlows: Flow[] = [];
   /** Flows this peer downloads on (active). */
   readonly downFlows: Flow[] = [];
-  /** Flows waiting for one of this peer's upload slots, first come first served. */
-  readonly waiting: Flow[] = [];
+  /**
+   * Per piece, how many connected peers that were leechers when the link opened have it
+   * (connected seeds add the same to every piece, so they are only counted in seedsConnected).
+   * Null once this peer holds everything: rarest-first is a downloader's concern.
+   */
+  avail: Uint16Array | null;
+  seedsConnected = 0;
+  /** Flows this peer uploads on that are unchoked (regular slots plus the optimistic one). */
+  unchoked = 0;
+  /** The optimistic unchoke, rotated every third rechoke (30 s). */
+  optimistic: Flow | null = null;
+  rechokes = 0;
+  rechokeHandle = -1;
   /** Whether a dial to this peer, when it cannot be reached, is refused at once (else it times out). */
   refusesWhenUnreachable = false;
   /** Pieces being downloaded on some connection right now. */
@@ -59,6 +70,7 @@ export class Peer implements HostView {
     this.have = new Bitfield(pieces);
     this.busy = new Bitfield(pieces);
     if (startsAsSeed) this.have.fill();
+    this.avail = startsAsSeed ? null : new Uint16Array(pieces);
     this.dialOut = new Int32Array(Math.max(64, kind.peerLimit));
     this.pulsePhase = pulsePhase;
   }

@@ -67,9 +67,17 @@ export class Swarm {
     this.tracker = new Tracker(streams.stream('tracker'));
     this.seedHash = hashString(String(streams.seed));
     const env = this.env;
-    this.transfers = new Transfers(env, scenario, streams.stream('pieces'), {
-      pieceDone: (f, now) => this.onPieceDone(f, now),
-    }, this.conns);
+    this.transfers = new Transfers(
+      env,
+      scenario,
+      streams.stream('pieces'),
+      {
+        pieceDone: (f, now) => this.onPieceDone(f, now),
+        pieceFailed: (f) => this.onPieceFailed(f),
+      },
+      this.conns,
+      peers,
+    );
     this.kArrive = env.register((p) => this.arrive(this.peers[p]!));
     this.kDepart = env.register((p) => this.depart(this.peers[p]!));
     this.kAnnounce = env.register((p) => this.announce(this.peers[p]!));
@@ -114,6 +122,7 @@ export class Swarm {
     p.arrivedAt = now;
     p.now = now;
     this.observer.peerOnline(p, now);
+    this.transfers.peerOnline(p);
     if (p.behaviour !== 'ghost') this.tracker.add(p.id);
     // Announce after every arrival due at this instant, so a flash crowd's first answers list
     // each other (events at equal times run in insertion order).
@@ -146,6 +155,7 @@ export class Swarm {
     if (p.pulseHandle >= 0) this.env.cancel(p.pulseHandle);
     if (p.announceHandle >= 0) this.env.cancel(p.announceHandle);
     p.pulseHandle = p.announceHandle = -1;
+    this.transfers.peerOffline(p);
     p.online = false;
     p.leftAt = now;
     this.observer.peerOffline(p, now);
@@ -493,6 +503,17 @@ export class Swarm {
     void c;
   }
 
+  /**
+   * A hash failure: one strike on this link for the receiver, who bans the sender at the
+   * client's limit (Transmission: 5 bad pieces, MaxBadPiecesPerPeer).
+   */
+  private onPieceFailed(f: Flow): void {
+    const c = f.conn;
+    const down = f.down;
+    const strikes = down === c.a ? ++c.strikesA : ++c.strikesB;
+    if (strikes >= down.kind.banStrikes && c.state === ConnState.Open) this.close(c, down, 'banned');
+  }
+
   private completed(p: Peer, now: number): void {
     p.completedAt = now;
     this.observer.peerCompleted(p, now);
@@ -515,16 +536,20 @@ export class Swarm {
 
   // ---- PEX ------------------------------------------------------------------------------------
 
-  /** `sender` tells the other end of c about up to max_added of its connected peers. */
+  /**
+   * `sender` tells the other end of c about peers it connected to since its previous message on
+   * this link (all current ones in the first message), at most max_added: PEX's "added" list.
+   */
   private pex(c: Connection, sideIdx: number): void {
     if (c.state !== ConnState.Open) return;
     const sender = sideIdx === 0 ? c.a : c.b;
     const receiver = c.other(sender);
     const pex = this.scenario.discovery.pex;
+    const since = sideIdx === 0 ? c.pexSentA : c.pexSentB;
     let sent = 0;
     for (let i = 0; i < sender.conns.length && sent < pex.max_added; i++) {
       const o = sender.conns[i]!;
-      if (o.state !== ConnState.Open || o === c) continue;
+      if (o.state !== ConnState.Open || o === c || o.tHandshake <= since) continue;
       const q = o.other(sender);
       if (q === receiver) continue;
       // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
@@ -537,8 +562,13 @@ export class Swarm {
     }
     if (sent > 0) this.wake(receiver);
     const handle = this.env.schedule(pex.interval, this.kPex, 2 * c.slot + sideIdx, c.gen);
-    if (sideIdx === 0) c.pexTimerA = handle;
-    else c.pexTimerB = handle;
+    if (sideIdx === 0) {
+      c.pexTimerA = handle;
+      c.pexSentA = this.env.now;
+    } else {
+      c.pexTimerB = handle;
+      c.pexSentB = this.env.now;
+    }
   }
 
   // ---- sampling -------------------------------------------------------------------------------

@@ -4,27 +4,41 @@ import type { Scenario } from '../scenario/schema.js';
 import { hasWanted, pickPiece } from './bitfield.js';
 import { ConnState, type Connection, type Flow } from './connection.js';
 import type { Peer } from './peer.js';
+import { pickRarest } from './piece-picker.js';
 
 export interface TransferHooks {
-  /** A piece arrived at f.down (after bitfields, interest and slots were updated). */
+  /** A piece arrived intact at f.down (bitfields, interest and slots already updated). */
   pieceDone(f: Flow, now: number): void;
+  /** A piece from f.up failed its hash check at f.down (the data moved, the piece did not count). */
+  pieceFailed(f: Flow, now: number): void;
 }
 
+/** Pieces a downloader picks at random before switching to rarest first (BitTorrent's start-up). */
+const RANDOM_FIRST_PIECES = 4;
+/** Rechoke period (s) and optimistic rotation every third rechoke (30 s). */
+export const RECHOKE_PERIOD = 10;
+const OPTIMISTIC_EVERY = 3;
+
 /**
- * The data plane: interest, upload slots and piece streams with rates bounded by both ends.
+ * The data plane: interest, choking and piece streams with rates bounded by both ends.
+ *
+ * Choking: every 10 s each peer ranks the peers interested in it (a leecher by what they sent
+ * it in the last period, tit-for-tat; a seed by what it sent them) and unchokes the best
+ * `uploadSlots − 1`, plus one optimistic unchoke rotated every 30 s. Between rechokes a free slot
+ * is given at once to a newly interested peer. A choked flow finishes the piece in progress
+ * (piece-level model: the blocks already requested arrive) and then stops.
  *
  * Sharing rule: a flow's rate is min(up.upCap / up's active uploads, down.downCap / down's
- * active downloads). This is an equal split at each end, not max-min fairness: when one of an
- * uploader's flows is held down by a slow downloader, the unused share is not handed to the
- * others, so an uploader can run below capacity. The error is bounded by the capacity of the
- * flows limited at the far end; docs/model.md discusses it. The rule is local: a change at a
- * peer re-times only that peer's flows and their other ends' shares do not move.
+ * active downloads), an equal split at each end rather than max-min fairness (docs/model.md
+ * gives the error). A change at a peer re-times only that peer's flows.
  */
 export class Transfers {
   private readonly kPiece: number;
+  private readonly kRechoke: number;
   private readonly pieceSize: number;
   private readonly lastPieceSize: number;
   private readonly pieces: number;
+  private readonly ranked: Flow[] = [];
 
   constructor(
     private readonly env: Environment,
@@ -32,11 +46,13 @@ export class Transfers {
     private readonly rng: RandomStream,
     private readonly hooks: TransferHooks,
     private readonly conns: readonly Connection[],
+    private readonly peers: readonly Peer[],
   ) {
     this.pieceSize = scenario.torrent.piece_size;
     this.pieces = Math.ceil(scenario.torrent.size / this.pieceSize);
     this.lastPieceSize = scenario.torrent.size - (this.pieces - 1) * this.pieceSize;
     this.kPiece = env.register((fid) => this.onPiece(this.flow(fid)));
+    this.kRechoke = env.register((pid) => this.rechoke(this.peers[pid]!));
   }
 
   private flow(fid: number): Flow {
@@ -48,9 +64,60 @@ export class Transfers {
     return piece === this.pieces - 1 ? this.lastPieceSize : this.pieceSize;
   }
 
+  /** Starts a peer's rechoke timer (on arrival), at its own phase. */
+  peerOnline(p: Peer): void {
+    p.rechokeHandle = this.env.schedule(p.pulsePhase * (RECHOKE_PERIOD / p.kind.pulsePeriod), this.kRechoke, p.id);
+  }
+
+  peerOffline(p: Peer): void {
+    if (p.rechokeHandle >= 0) this.env.cancel(p.rechokeHandle);
+    p.rechokeHandle = -1;
+    p.optimistic = null;
+  }
+
   connectionOpened(c: Connection, _now: number): void {
+    c.aCountsB = this.countIn(c.a, c.b);
+    c.bCountsA = this.countIn(c.b, c.a);
     this.evaluate(c.ab);
     this.evaluate(c.ba);
+  }
+
+  /** Adds `remote` to `local`'s piece availability; returns how it was counted. */
+  private countIn(local: Peer, remote: Peer): number {
+    const avail = local.avail;
+    if (avail === null) return 0;
+    if (remote.done) {
+      local.seedsConnected++;
+      return 2;
+    }
+    const words = remote.have.words;
+    for (let w = 0; w < words.length; w++) {
+      let x = words[w]!;
+      while (x !== 0) {
+        const low = x & -x;
+        avail[(w << 5) + (31 - Math.clz32(low))]!++;
+        x = (x ^ low) >>> 0;
+      }
+    }
+    return 1;
+  }
+
+  private uncount(local: Peer, remote: Peer, how: number): void {
+    const avail = local.avail;
+    if (avail === null || how === 0) return;
+    if (how === 2) {
+      local.seedsConnected--;
+      return;
+    }
+    const words = remote.have.words;
+    for (let w = 0; w < words.length; w++) {
+      let x = words[w]!;
+      while (x !== 0) {
+        const low = x & -x;
+        avail[(w << 5) + (31 - Math.clz32(low))]!--;
+        x = (x ^ low) >>> 0;
+      }
+    }
   }
 
   /** Sets interest from bitfields and starts the flow when it can. */
@@ -59,21 +126,36 @@ export class Transfers {
     if (f.interested) this.tryStart(f);
   }
 
+  /** An interested flow: unchoke it into a free slot if there is one, then fetch a piece. */
   private tryStart(f: Flow): void {
-    if (f.upIdx >= 0 || f.queued || f.conn.state !== ConnState.Open) return;
-    if (f.up.behaviour === 'never_unchoke') return;
-    if (f.up.upFlows.length >= f.up.kind.uploadSlots) {
-      f.queued = true;
-      f.up.waiting.push(f);
-      return;
+    if (f.upIdx >= 0 || f.conn.state !== ConnState.Open) return;
+    if (!f.unchoked) {
+      if (f.up.behaviour === 'never_unchoke' || f.up.unchoked >= f.up.kind.uploadSlots) return;
+      this.unchoke(f);
     }
     this.startPiece(f);
+  }
+
+  private unchoke(f: Flow): void {
+    f.unchoked = true;
+    f.up.unchoked++;
+  }
+
+  private choke(f: Flow): void {
+    if (!f.unchoked) return;
+    f.unchoked = false;
+    f.up.unchoked--;
+    if (f.up.optimistic === f) f.up.optimistic = null;
   }
 
   /** Picks a piece and activates the flow; false when every wanted piece is already in flight. */
   private startPiece(f: Flow): boolean {
     const { up, down } = f;
-    const p = pickPiece(up.have, down.have, down.busy, this.rng.int(down.have.words.length));
+    const start = this.rng.int(down.have.words.length);
+    const p =
+      down.avail === null || down.have.count < RANDOM_FIRST_PIECES
+        ? pickPiece(up.have, down.have, down.busy, start)
+        : pickRarest(up.have, down.have, down.busy, down.avail, start);
     if (p < 0) {
       if (!hasWanted(up.have, down.have)) f.interested = false;
       return false;
@@ -138,64 +220,136 @@ export class Transfers {
     up.pieceBytesUp += size;
     down.pieceBytesDown += size;
     down.busy.clear(p);
+    if (up.behaviour === 'bad_data') {
+      // The hash check fails: the bytes moved, the piece is fetched again elsewhere.
+      this.continueFlow(f);
+      this.retime(up);
+      this.retime(down);
+      this.hooks.pieceFailed(f, now);
+      return;
+    }
     down.have.set(p);
 
-    // HAVE to every connected peer: some become interested in `down`.
+    // HAVE to every connected peer: their availability grows, some become interested.
     for (const o of down.conns) {
       if (o.state !== ConnState.Open) continue;
+      const other = o.other(down);
+      const counts = o.a === other ? o.aCountsB : o.bCountsA;
+      if (counts === 1 && other.avail !== null) other.avail[p]!++;
       const fx = o.a === down ? o.ab : o.ba;
       if (fx.down.done || fx.down.have.has(p)) continue;
-      if (!fx.interested) fx.interested = true;
+      fx.interested = true;
       this.tryStart(fx);
     }
-    if (down.done) this.dropDownloads(down);
-    else if (!this.startPiece(f) && f.interested === false) {
-      // nothing more from this uploader
-    }
-    if (f.upIdx < 0) this.promote(up);
+    if (down.done) this.becameSeed(down);
+    else this.continueFlow(f);
     this.retime(up);
     this.retime(down);
     this.hooks.pieceDone(f, now);
   }
 
-  /** A peer that holds everything wants nothing: leave every queue. */
-  private dropDownloads(p: Peer): void {
+  /** After a piece: fetch the next one while unchoked and interested, else free the slot. */
+  private continueFlow(f: Flow): void {
+    if (f.unchoked && f.conn.state === ConnState.Open && this.startPiece(f)) return;
+    // Only a freed slot can let someone in; a stalled but interested flow keeps its slot.
+    if (!f.interested && f.unchoked) {
+      this.choke(f);
+      this.fillSlots(f.up);
+    }
+  }
+
+  /** A peer that holds everything wants nothing: every upload to it ends, its slots free up. */
+  private becameSeed(p: Peer): void {
+    p.avail = null;
+    p.seedsConnected = 0;
     for (const o of p.conns) {
       const g = o.a === p ? o.ba : o.ab;
       g.interested = false;
-      if (g.queued) this.unqueue(g);
+      if (g.unchoked) {
+        this.choke(g);
+        this.fillSlots(g.up);
+      }
     }
   }
 
-  private unqueue(f: Flow): void {
-    const q = f.up.waiting;
-    const i = q.indexOf(f);
-    if (i >= 0) q.splice(i, 1);
-    f.queued = false;
-  }
-
-  /** Fills free upload slots from the waiting queue, first come first served. */
-  private promote(up: Peer): void {
-    while (up.upFlows.length < up.kind.uploadSlots && up.waiting.length > 0) {
-      const g = up.waiting.shift()!;
-      g.queued = false;
-      if (g.conn.state !== ConnState.Open || !g.interested) continue;
-      this.startPiece(g);
+  /** Gives free slots at once to interested choked peers, in connection order. */
+  private fillSlots(up: Peer): void {
+    if (up.behaviour === 'never_unchoke') return;
+    for (let i = 0; i < up.conns.length && up.unchoked < up.kind.uploadSlots; i++) {
+      const o = up.conns[i]!;
+      if (o.state !== ConnState.Open) continue;
+      const g = o.a === up ? o.ab : o.ba;
+      if (g.interested && !g.unchoked) {
+        this.unchoke(g);
+        if (g.upIdx < 0 && !this.startPiece(g) && !g.interested) this.choke(g);
+      }
     }
   }
 
-  /** Retries flows into `down` that were interested but found every wanted piece in flight. */
+  /** Retries flows into `down` that were unchoked but found every wanted piece in flight. */
   private retryStalled(down: Peer): void {
     for (const o of down.conns) {
       if (o.state !== ConnState.Open) continue;
       const g = o.a === down ? o.ba : o.ab;
-      if (g.interested && g.upIdx < 0 && !g.queued) this.tryStart(g);
+      if (g.interested && g.unchoked && g.upIdx < 0) this.startPiece(g);
     }
+  }
+
+  /** Every 10 s: tit-for-tat regular slots plus an optimistic unchoke rotated every 30 s. */
+  private rechoke(up: Peer): void {
+    up.rechokeHandle = this.env.schedule(RECHOKE_PERIOD, this.kRechoke, up.id);
+    if (up.behaviour === 'never_unchoke') return;
+    const ranked = this.ranked;
+    ranked.length = 0;
+    const seeding = up.done;
+    for (const o of up.conns) {
+      if (o.state !== ConnState.Open) continue;
+      const g = o.a === up ? o.ab : o.ba;
+      if (g.interested) ranked.push(g);
+    }
+    // Score: a leecher reciprocates what it received (the reverse flow); a seed favours the
+    // peers it served fastest. Stable sort keeps connection order among equals.
+    for (const g of ranked) g.score = score(g, seeding);
+    ranked.sort(byScore);
+    const regular = up.kind.uploadSlots - 1;
+    const rotate = up.rechokes++ % OPTIMISTIC_EVERY === 0;
+    let optimistic = up.optimistic;
+    if (optimistic && (!optimistic.interested || optimistic.conn.state !== ConnState.Open)) optimistic = null;
+    if (rotate || optimistic === null) {
+      const pool = ranked.length - regular;
+      optimistic = pool > 0 ? ranked[regular + this.rng.int(pool)]! : null;
+    }
+    for (let i = 0; i < ranked.length; i++) {
+      const g = ranked[i]!;
+      const keep = i < regular || g === optimistic;
+      if (!keep && g.unchoked) this.choke(g);
+    }
+    // New measuring window for this peer: what it sent (seed ranking) and received (leecher).
+    for (const o of up.conns) {
+      const g = o.a === up ? o.ab : o.ba;
+      const r = o.a === up ? o.ba : o.ab;
+      g.snapUp = flowBytes(g);
+      r.snapDown = flowBytes(r);
+    }
+    up.optimistic = optimistic;
+    for (let i = 0; i < ranked.length; i++) {
+      const g = ranked[i]!;
+      if ((i < regular || g === optimistic) && !g.unchoked) {
+        this.unchoke(g);
+        if (g.upIdx < 0) this.startPiece(g);
+      }
+    }
+    ranked.length = 0;
   }
 
   connectionClosed(c: Connection, now: number): void {
     this.closeFlow(c.ab, now);
     this.closeFlow(c.ba, now);
+    this.uncount(c.a, c.b, c.aCountsB);
+    this.uncount(c.b, c.a, c.bCountsA);
+    c.aCountsB = c.bCountsA = 0;
+    if (c.a.unchoked < c.a.kind.uploadSlots) this.fillSlots(c.a);
+    if (c.b.unchoked < c.b.kind.uploadSlots) this.fillSlots(c.b);
   }
 
   private closeFlow(f: Flow, now: number): void {
@@ -211,11 +365,27 @@ export class Transfers {
       this.deactivate(f);
       this.retime(f.up);
       this.retime(f.down);
-      this.promote(f.up);
       this.retryStalled(f.down);
-    } else if (f.queued) this.unqueue(f);
+    }
+    this.choke(f);
     f.interested = false;
   }
+}
+
+function flowBytes(f: Flow): number {
+  return f === f.conn.ab ? f.conn.bytesAB : f.conn.bytesBA;
+}
+
+/** Tit-for-tat score of an interested flow at its uploader, over the uploader's last period. */
+function score(g: Flow, seeding: boolean): number {
+  if (seeding) return flowBytes(g) - g.snapUp;
+  const c = g.conn;
+  const r = g === c.ab ? c.ba : c.ab;
+  return flowBytes(r) - r.snapDown;
+}
+
+function byScore(x: Flow, y: Flow): number {
+  return y.score - x.score;
 }
 
 function removeAt(list: Flow[], i: number, key: 'upIdx' | 'downIdx'): void {
