@@ -10,7 +10,7 @@ import { ScenarioSchema, BEHAVIOURS } from '../../sim/scenario/schema.js';
 const group = fc.record({
   count: fc.integer({ min: 1, max: 8 }),
   role: fc.constantFrom('seed', 'leecher'),
-  client: fc.constantFrom('transmission'),
+  client: fc.constantFrom('transmission', 'libtorrent'),
   connectable: fc.constantFrom(0, 0.5, 1),
   upload: fc.integer({ min: 50_000, max: 2_000_000 }),
   download: fc.integer({ min: 100_000, max: 5_000_000 }),
