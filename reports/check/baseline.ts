@@ -81,7 +81,7 @@ export function parseBaseline(file: string, text: string): Baseline {
     const what =
       issue.code === 'unrecognized_keys'
         ? `unknown key ${issue.keys.join(', ')}`
-        : issue.code === 'invalid_type' && issue.input === undefined
+        : issue.code === 'invalid_type' && /received undefined/.test(issue.message)
           ? 'missing'
           : issue.code === 'invalid_type'
             ? `expected ${issue.expected}`

@@ -58,7 +58,10 @@ export function defaultBetter(metric: string): Better {
   return HIGHER_IS_BETTER.includes(base) ? 'higher' : 'lower';
 }
 
-const nonNeg = (what: string) => z.number({ error: `expected ${what}, a number ≥ 0` }).nonnegative({ error: `expected ${what}, a number ≥ 0` });
+/** A zod error that says `missing` when the key is absent and `text` otherwise. */
+const msg = (text: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'missing' : text);
+
+const nonNeg = (what: string) => z.number({ error: msg(`expected ${what}, a number ≥ 0`) }).nonnegative({ error: msg(`expected ${what}, a number ≥ 0`) });
 
 const ToleranceSchema = z
   .strictObject({
@@ -71,51 +74,51 @@ const ToleranceSchema = z
           min_effect: nonNeg('an amount in the metric’s unit').optional(),
           min_relative_effect: nonNeg('a fraction').optional(),
         }),
-      ], { error: 'expected true or {min_effect, min_relative_effect}' })
+      ], { error: msg('expected true or {min_effect, min_relative_effect}') })
       .optional(),
-    better: z.enum(['lower', 'higher', 'either'], { error: 'expected lower, higher or either' }).optional(),
+    better: z.enum(['lower', 'higher', 'either'], { error: msg('expected lower, higher or either') }).optional(),
   })
-  .refine((t) => t.relative !== undefined || t.absolute !== undefined || t.statistical !== undefined, { error: 'expected at least one of relative, absolute, statistical' });
+  .refine((t) => t.relative !== undefined || t.absolute !== undefined || t.statistical !== undefined, { error: msg('expected at least one of relative, absolute, statistical') });
 
 const MetricsSchema = z.record(z.string(), ToleranceSchema);
 
 const SuiteSchema = z.strictObject({
   name: z.string().min(1).optional(),
-  replications: z.number().int().min(1, { error: 'expected a whole number ≥ 1' }).optional(),
-  seed: z.number().int().min(0, { error: 'expected a whole number ≥ 0' }).optional(),
+  replications: z.number({ error: msg('expected a whole number ≥ 1') }).int({ error: msg('expected a whole number ≥ 1') }).min(1, { error: msg('expected a whole number ≥ 1') }).optional(),
+  seed: z.number({ error: msg('expected a whole number ≥ 0') }).int({ error: msg('expected a whole number ≥ 0') }).min(0, { error: msg('expected a whole number ≥ 0') }).optional(),
   policies: z.union(
     [
-      z.array(z.string().min(1)).min(1, { error: 'expected at least one policy' }),
-      z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a slot name of letters, digits, _ . -' }), z.string().min(1)),
+      z.array(z.string().min(1)).min(1, { error: msg('expected at least one policy') }),
+      z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: msg('expected a slot name of letters, digits, _ . -') }), z.string().min(1)),
     ],
-    { error: 'expected a list of policies or a map slot: policy' },
+    { error: msg('expected a list of policies or a map slot: policy') },
   ),
   scenarios: z
     .array(
       z.strictObject({
-        file: z.string({ error: 'expected the path of a scenario file' }).min(1),
-        name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a name of letters, digits, _ . -' }).optional(),
+        file: z.string({ error: msg('expected the path of a scenario file') }).min(1),
+        name: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: msg('expected a name of letters, digits, _ . -') }).optional(),
         set: z.record(z.string(), z.unknown()).optional(),
-        replications: z.number().int().min(1, { error: 'expected a whole number ≥ 1' }).optional(),
+        replications: z.number({ error: msg('expected a whole number ≥ 1') }).int({ error: msg('expected a whole number ≥ 1') }).min(1, { error: msg('expected a whole number ≥ 1') }).optional(),
         metrics: MetricsSchema.optional(),
       }),
-      { error: 'expected a list of scenarios' },
+      { error: msg('expected a list of scenarios') },
     )
-    .min(1, { error: 'expected at least one scenario' }),
-  metrics: MetricsSchema.refine((m) => Object.keys(m).length > 0, { error: 'expected at least one metric with a tolerance' }),
+    .min(1, { error: msg('expected at least one scenario') }),
+  metrics: MetricsSchema.refine((m) => Object.keys(m).length > 0, { error: msg('expected at least one metric with a tolerance') }),
 });
 
 /** line:col of a key path in a YAML document, or ''. */
-function positionOf(root: YamlNode | null, path: readonly PropertyKey[], lines: LineCounter): string {
+function positionOf(root: YamlNode | null, path: readonly PropertyKey[], lines: LineCounter, atKey = false): string {
   let node: unknown = root;
   let found: YamlNode | null = null;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
       if (!pair) break;
       found = (pair.key ?? pair.value) as YamlNode;
       node = pair.value;
-      if (node && (node as YamlNode).range && !isMap(node) && !isSeq(node)) found = node as YamlNode;
+      if (node && (node as YamlNode).range && !isMap(node) && !isSeq(node) && !(atKey && i === path.length - 1)) found = node as YamlNode;
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
       if (!node) break;
@@ -157,7 +160,7 @@ export function parseSuite(file: string, text: string): Suite {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const at = e.linePos?.[0];
+    const at = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : undefined);
     throw new InputError(`${file}${at ? `:${at.line}:${at.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`);
   }
   const raw: unknown = doc.toJS();
@@ -165,11 +168,12 @@ export function parseSuite(file: string, text: string): Suite {
   const r = SuiteSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    throw new InputError(`${file}${positionOf(doc.contents, issue.path, lines)}: ${pathString(issue.path) || '(top level)'}: ${missing ? 'missing' : describe(issue)}`);
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const where = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    throw new InputError(`${file}${positionOf(doc.contents, where, lines, issue.code === 'unrecognized_keys')}: ${pathString(issue.path) || '(top level)'}: ${missing ? 'missing' : describe(issue)}`);
   }
   const s = r.data;
-  const at = (path: PropertyKey[]) => `${file}${positionOf(doc.contents, path, lines)}`;
+  const at = (path: PropertyKey[]) => `${file}${positionOf(doc.contents, path, lines, true)}`;
   const known = new Set(SUMMARY_COLUMNS);
   const checkMetrics = (m: Record<string, unknown>, base: PropertyKey[]) => {
     for (const k of Object.keys(m)) if (!known.has(k)) throw new InputError(`${at([...base, k])}: ${pathString([...base, k])}: unknown metric (see swarmsim list metrics; names carry subject_ or swarm_)`);
