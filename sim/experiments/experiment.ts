@@ -52,6 +52,12 @@ export interface ExperimentOptions extends Omit<PlanInput, 'source' | 'kind'> {
   /** Run only shard K of N (1-based) of the run list. */
   shard?: Shard;
   progress?: ProgressListener;
+  /**
+   * Stop at the first run failing through the user's fault (a policy module that throws or breaks
+   * the seam) with that InputError, writing nothing (`run` does; a sweep records the failure in
+   * failures.csv and goes on).
+   */
+  stopOnUserError?: boolean;
 }
 
 export interface ExperimentResult {
@@ -103,7 +109,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     if (!opts.shard && res.failures.length === 0) rmSync(journal.dir, { recursive: true, force: true });
     return { plan: plan.file, outDir: out, runs: res.runs, failures: res.failures, comparison: res.comparison, files: res.files.map((f) => join(out, f)), skipped: done.size };
   } catch (e) {
-    if (e instanceof InputError && created) rmSync(created, { recursive: true, force: true });
+    if (e instanceof InputError) {
+      if (created) rmSync(created, { recursive: true, force: true });
+      else if (!opts.resume) rmSync(journal.dir, { recursive: true, force: true });
+    }
     throw e;
   }
 }
@@ -147,6 +156,10 @@ async function execute(
         jobs,
         onOutcome: (o) => {
           const run = f.runs[o.index]!;
+          if (!o.ok && o.userError && opts.stopOnUserError) {
+            const pol = f.policies[run.policy]!.label;
+            throw new InputError(`${(o.error ?? '').replace(/^\w*Error: /, '')} (policy ${pol}, rep ${run.rep}, seed ${run.seed})`);
+          }
           record(run, o);
           done++;
           if (!o.ok) failed++;

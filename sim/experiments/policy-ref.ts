@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../input-error.js';
 import type { PolicyFactory, PolicyParams } from '../policies/policy.js';
+import { isPolicyPath, loadPolicyModule } from '../policies/load-module.js';
 import { canonicalPolicyName, getPolicyFactory, parsePolicyParams } from '../policies/registry.js';
 import { sha256 } from './canonical.js';
 
@@ -24,24 +25,11 @@ export interface PolicyRef {
   moduleHash?: string;
 }
 
-interface ModuleApi {
-  loadPolicyModule(path: string): Promise<PolicyFactory>;
-}
-
-// TEMPORARY: the module loader lands with the policy library; imported by name until then.
-const LOADER = '../policies/load-module.js';
-
-let loader: Promise<ModuleApi> | undefined;
-function moduleLoader(): Promise<ModuleApi> {
-  loader ??= import(LOADER) as Promise<ModuleApi>;
-  return loader;
-}
-
-const MODULE_SPEC = /^(.*\.(?:m?js|cjs|m?ts))(?::(.*))?$/i;
+const MODULE_SPEC = /^(.*?\.(?:m|c)?(?:j|t)s)(?::(.*))?$/i;
 
 /** True when a policy spec names a module file rather than a built-in policy. */
 export function isModuleSpec(spec: string): boolean {
-  return MODULE_SPEC.test(spec) || spec.includes('/') || spec.includes('\\');
+  return isPolicyPath(spec) || spec.includes('/') || spec.includes('\\');
 }
 
 /** Turns a spec into a reference, checking it fully (name, parameters, module loads and constructs). */
@@ -88,6 +76,7 @@ function checkCreates(ref: PolicyRef, factory: PolicyFactory, params: PolicyPara
   try {
     factory.create(params);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`policy ${ref.label}: creating the policy failed: ${firstLine(e)}`);
   }
 }
@@ -105,7 +94,7 @@ export function instantiate(ref: PolicyRef): Promise<{ factory: PolicyFactory; p
   if (!p) {
     p = (async () => {
       if (ref.kind === 'builtin') return getPolicyFactory(ref.spec);
-      const factory = await (await moduleLoader()).loadPolicyModule(ref.module!);
+      const factory = await loadPolicyModule(ref.module!, ref.label.replace(/:.*$/, ''));
       return { factory, params: parsePolicyParams(factory, ref.paramText ?? '') };
     })();
     cache.set(key, p);

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { CONNECTION_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { InputError } from '../input-error.js';
 import type { Scenario } from '../scenario/schema.js';
 import { csvLines, type Cell } from './format.js';
 import { instantiate, type PolicyRef } from './policy-ref.js';
@@ -27,6 +28,8 @@ export interface RunOutcome {
   ok: boolean;
   /** One line saying why the run failed (deterministic: no stack, no timing). */
   error: string | null;
+  /** The failure is the user's (a policy module that throws or breaks the seam), not a bug. */
+  userError?: boolean;
   /** Keyed by SUMMARY_COLUMNS; null when the run failed. */
   summary: Record<string, MetricValue> | null;
   summaryCsv: string;
@@ -106,6 +109,7 @@ export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): R
     index: task.index,
     ok: false,
     error: errorLine(e),
+    ...(isUserFault(e) ? { userError: true } : {}),
     summary: null,
     summaryCsv: '',
     timeseriesCsv: '',
@@ -113,6 +117,13 @@ export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): R
     events: 0,
     wallSeconds,
   };
+}
+
+/** A policy module's fault (PolicyModuleError and other InputErrors), as opposed to a model bug. */
+export function isUserFault(e: unknown): boolean {
+  if (e instanceof InputError) return true;
+  const name = (e as { name?: string } | null)?.name;
+  return name === 'PolicyModuleError' || name === 'InputError' || name === 'PolicySpecError';
 }
 
 /** `Name: first line of the message`, without stack or paths that vary between machines. */

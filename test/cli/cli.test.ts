@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, tempDir, TINY, TINY_SWEEP } from '../experiments/helpers.js';
-import { assertBuilt, startSwarmsim, swarmsim } from './helpers.js';
+import { assertBuilt, ROOT, startSwarmsim, swarmsim } from './helpers.js';
 
 beforeAll(assertBuilt);
 afterAll(cleanupTempDirs);
@@ -71,6 +71,19 @@ describe('swarmsim CLI', () => {
     expect(r.stderr).toContain(`1 of 6 runs failed: see ${join(out, 'failures.csv')}`);
     expect(readFileSync(join(out, 'failures.csv'), 'utf8')).toBe('scenario,policy,rep,seed,error\ntiny,naive,1,2,fake model: invariant broken in naive seed 2\n');
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(6);
+  });
+
+  it('records a policy module that throws during a sweep in failures.csv and goes on (exit 3)', () => {
+    const dir = tempDir();
+    const sweep = join(dir, 'sweep.yaml');
+    writeFileSync(sweep, `base: ${TINY}\ngrid: { population.leechers.count: [1, 2] }\npolicies: [naive, ${join(ROOT, 'test/cli/fixtures/throwing-policy.mjs')}]\nreplications: 1\nset: { duration: 60s }\n`);
+    const out = join(dir, 'out');
+    const r = swarmsim(['sweep', sweep, '--jobs', '1', '--no-report', '--quiet', '--out', out], { env: { SWARMSIM_RUNNER: '' } });
+    expect(r.status).toBe(3);
+    const failures = readFileSync(join(out, 'failures.csv'), 'utf8').trimEnd().split('\n');
+    expect(failures).toHaveLength(3);
+    expect(failures[1]).toMatch(/^tiny,test\/cli\/fixtures\/throwing-policy\.mjs,0,1,60,1,PolicyModuleError: policy module test\/cli\/fixtures\/throwing-policy\.mjs: select\(\) threw: boom/);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['naive', 'naive']);
   });
 
   it('shards a sweep with --shard K/N and --shard auto, and merge gives the unsharded bytes', () => {

@@ -44,6 +44,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       jobs,
       out,
       command: normalisedCommand('run', args.scenario, args),
+      stopOnUserError: true,
       ...runnerHook(),
       progress: progressReporter({ quiet: args.quiet, label: name }),
     });
