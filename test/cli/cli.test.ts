@@ -30,6 +30,13 @@ describe('swarmsim CLI', () => {
     expect(m).toMatch(/^\{subject,swarm\}_repeat_wasted\s+summary: wasted handshakes between a pair/m);
   });
 
+  it('explains a policy\'s retry schedule', () => {
+    const r = swarmsim(['explain', 'transmission-4.1']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^transmission-4\.1: /);
+    expect(r.stdout).toMatch(/fruitless connection, remote closed\s+0\s+10\s+120/);
+  });
+
   it('writes the scenario JSON Schema to stdout or a file', () => {
     const r = swarmsim(['schema']);
     expect(r.status).toBe(0);

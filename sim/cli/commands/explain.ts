@@ -1,18 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { instantiate, resolvePolicy } from '../../experiments/policy-ref.js';
-import type { PolicyFactory, PolicyParams } from '../../policies/policy.js';
+import { explainPolicy, formatExplain } from '../../policies/explain.js';
 
 interface ExplainArgs {
   policy: string;
 }
-
-interface ExplainApi {
-  explainPolicy(factory: PolicyFactory, params: PolicyParams): unknown;
-  formatExplain(rows: unknown): string;
-}
-
-// TEMPORARY until sim/policies/explain.ts lands: imported by name so the CLI builds without it.
-const EXPLAIN = '../../policies/explain.js';
 
 /** `swarmsim explain <policy>`: the retry schedule a policy applies. */
 export const explainCommand: CommandModule<object, ExplainArgs> = {
@@ -21,12 +13,12 @@ export const explainCommand: CommandModule<object, ExplainArgs> = {
   builder: (y: Argv) =>
     y
       .positional('policy', { type: 'string', describe: 'built-in name with parameters, or a module path', demandOption: true })
-      .example('$0 explain transmission-4.1', '') as unknown as Argv<ExplainArgs>,
+      .example('$0 explain transmission-4.1', '')
+      .example('$0 explain exp-backoff:base=30,cap=600', '') as unknown as Argv<ExplainArgs>,
   handler: async (args: ArgumentsCamelCase<ExplainArgs>) => {
-    const ref = await resolvePolicy(args.policy);
+    const ref = await resolvePolicy(String(args.policy));
     const { factory, params } = await instantiate(ref);
-    const mod = (await import(EXPLAIN)) as ExplainApi;
-    const text = mod.formatExplain(mod.explainPolicy(factory, params));
+    const text = formatExplain(explainPolicy(factory, params), `${ref.label}: ${factory.description}`);
     process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   },
 };
