@@ -37,5 +37,6 @@ export function buildRun(req: RunRequest, extra: readonly SwarmObserver[] = []):
   const observer = extra.length === 0 ? recorder : new ObserverFanout([recorder, ...extra]);
   const swarm = new Swarm(s, pop.peers, pop.arrivals, streams, observer);
   swarm.stayOf = (p) => pop.stays[p.id]!;
+  swarm.groupNames = pop.groupNames;
   return { swarm, recorder };
 }

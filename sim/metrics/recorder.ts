@@ -231,7 +231,7 @@ export class MetricsRecorder implements SwarmObserver {
     GROUPS.forEach((name, gi) => {
       const c = this.g[gi]!;
       this.integrate(c, now);
-      const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0);
+      const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0 && !p.aborted);
       const sorted = [...c.completion].sort((x, y) => x - y);
       const allDone = leechers.length > 0 && leechers.every((p) => p.completedAt >= 0);
       const values: Record<string, number | null> = {

@@ -33,6 +33,11 @@ export interface ClientKind {
    * for a connection that sends keepalives (Infinity).
    */
   idleLimit(connections: number): number;
+  /**
+   * Mutual no-interest close (s) given open connections: libtorrent's inactivity_timeout, 600 s,
+   * applied only within 5 connections of the limit. Transmission: its idle rule covers this.
+   */
+  uninterestedLimit(connections: number): number;
   /** Upload slots: unchoked peers, the optimistic unchoke included. */
   readonly uploadSlots: number;
   /**
@@ -56,6 +61,7 @@ export const TRANSMISSION: ClientKind = {
     const s = Math.min(1, connections / Math.round(0.9 * this.peerLimit));
     return 300 - 240 * s;
   },
+  uninterestedLimit: () => Infinity,
   uploadSlots: 8,
   banStrikes: 5,
 };
@@ -71,6 +77,9 @@ export const LIBTORRENT: ClientKind = {
   seedSeedDelay: () => 0,
   closesOnLtepUploadOnly: true,
   idleLimit: () => Infinity,
+  uninterestedLimit(connections) {
+    return connections >= this.peerLimit - 5 ? 600 : Infinity;
+  },
   uploadSlots: 8,
   banStrikes: 4,
 };

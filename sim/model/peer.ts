@@ -30,6 +30,18 @@ export class Peer implements HostView {
   optimistic: Flow | null = null;
   rechokes = 0;
   rechokeHandle = -1;
+  /** Goes offline and comes back (scenario `flapping`). */
+  flaps = false;
+  /** A leecher gives up this long after arrival unless complete (s; Infinity = never). */
+  abortAfter = Infinity;
+  /** Left before completing (abort): excluded from convergence. */
+  aborted = false;
+  /** Left for good (seeding time over, abort); a flapping peer that is away is not gone. */
+  gone = false;
+  flapHandle = -1;
+  /** Leaves without a stopped announce: the tracker keeps listing it (stale). */
+  leavesSilently = false;
+  dhtHandle = -1;
   /** Whether a dial to this peer, when it cannot be reached, is refused at once (else it times out). */
   refusesWhenUnreachable = false;
   /** Pieces being downloaded on some connection right now. */

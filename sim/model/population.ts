@@ -1,6 +1,6 @@
-import type { RandomStreams } from '../engine/random.js';
+import type { RandomStream, RandomStreams } from '../engine/random.js';
 import type { PolicyFactory, PolicyParams, ReconnectPolicy } from '../policies/policy.js';
-import type { GroupSpec, Scenario } from '../scenario/schema.js';
+import { BEHAVIOURS, type Behaviour, type GroupSpec, type Scenario } from '../scenario/schema.js';
 import { CLIENT_KIND_BY_NAME } from './client-kind.js';
 import { Peer } from './peer.js';
 
@@ -44,9 +44,12 @@ export function buildPopulation(
     const times = arrivalTimes(spec, scenario.duration, streams.stream(`arrivals:${name}`));
     const traits = streams.stream(`traits:${name}`);
     const stayRng = streams.stream(`stay:${name}`);
+    const abortRng = streams.stream(`abort:${name}`);
     for (let i = 0; i < times.length; i++) {
       const id = peers.length;
+      const behaviour = drawBehaviour(spec, traits);
       const connectable = traits.chance(spec.connectable);
+      const flaps = spec.flapping !== undefined && traits.chance(spec.flapping.share);
       const refuses = traits.chance(scenario.network.refused_share);
       const phase = traits.uniform() * kind.pulsePeriod;
       const policy: ReconnectPolicy = pol.factory.create(pol.params);
@@ -57,7 +60,7 @@ export function buildPopulation(
         kind,
         policy,
         streams.stream(`policy:${id}`),
-        spec.behaviour,
+        behaviour,
         connectable,
         spec.upload,
         spec.download,
@@ -67,6 +70,9 @@ export function buildPopulation(
         phase,
       );
       p.refusesWhenUnreachable = refuses;
+      p.flaps = flaps;
+      p.leavesSilently = traits.chance(scenario.discovery.tracker.stale_share);
+      if (spec.role === 'leecher' && spec.abort !== 'never') p.abortAfter = abortRng.exponential(spec.abort.exponential);
       peers.push(p);
       arrivals.push(times[i]!);
       stays.push(drawStay(spec, stayRng));
@@ -76,7 +82,7 @@ export function buildPopulation(
   return { peers, arrivals: Float64Array.from(arrivals), stays: Float64Array.from(stays), groupNames, leechers };
 }
 
-function arrivalTimes(spec: GroupSpec, duration: number, rng: import('../engine/random.js').RandomStream): number[] {
+function arrivalTimes(spec: GroupSpec, duration: number, rng: RandomStream): number[] {
   const a = spec.arrival;
   const out: number[] = [];
   if ('at' in a) {
@@ -85,6 +91,10 @@ function arrivalTimes(spec: GroupSpec, duration: number, rng: import('../engine/
     const [lo, hi] = a.uniform;
     for (let i = 0; i < spec.count; i++) out.push(rng.between(Math.min(lo, hi), Math.max(lo, hi)));
     out.sort((x, y) => x - y);
+  } else if ('trace' in a) {
+    const times = a.times ?? [];
+    const n = spec.count > 0 ? Math.min(spec.count, times.length) : times.length;
+    for (let i = 0; i < n; i++) if (times[i]! <= duration) out.push(times[i]!);
   } else {
     const until = Math.min(a.poisson.until ?? duration, duration);
     const mean = 3600 / a.poisson.rate;
@@ -99,7 +109,21 @@ function arrivalTimes(spec: GroupSpec, duration: number, rng: import('../engine/
   return out;
 }
 
-function drawStay(spec: GroupSpec, rng: import('../engine/random.js').RandomStream): number {
+/** One behaviour per peer: the group's, or drawn from its shares (the rest behave normally). */
+function drawBehaviour(spec: GroupSpec, rng: RandomStream): Behaviour {
+  const b = spec.behaviour;
+  if (typeof b === 'string') return b;
+  let u = rng.uniform();
+  for (const name of BEHAVIOURS) {
+    const share = b[name];
+    if (share === undefined) continue;
+    if (u < share) return name;
+    u -= share;
+  }
+  return 'normal';
+}
+
+function drawStay(spec: GroupSpec, rng: RandomStream): number {
   const s = spec.stay;
   if (s === 'forever') return Infinity;
   if ('fixed' in s) return s.fixed;

@@ -14,6 +14,9 @@ import { pairRtt } from './rtt.js';
 import { Tracker } from './tracker.js';
 import { Transfers } from './transfers.js';
 
+/** libtorrent inactivity_timeout (s), settings_pack default. */
+const LT_INACTIVITY_TIMEOUT = 600;
+
 /** How a dial will end, decided when it starts (the remote's state at that moment). */
 const enum TcpResult {
   Established = 0,
@@ -54,12 +57,17 @@ export class Swarm {
   private readonly kCheck: number;
   private readonly kPex: number;
   private readonly kSample: number;
+  private readonly kAbort: number;
+  private readonly kFlap: number;
+  private readonly kDht: number;
+  private readonly flapRngs = new Map<number, RandomStream>();
+  private readonly dhtRng: RandomStream;
 
   constructor(
     readonly scenario: Scenario,
     readonly peers: readonly Peer[],
     readonly arrivals: Float64Array,
-    streams: RandomStreams,
+    private readonly streams: RandomStreams,
     readonly observer: SwarmObserver,
   ) {
     this.pieces = Math.ceil(scenario.torrent.size / scenario.torrent.piece_size);
@@ -101,6 +109,10 @@ export class Swarm {
       if (c.gen === gen) this.pex(c, x & 1);
     });
     this.kSample = env.register(() => this.sample());
+    this.kAbort = env.register((p) => this.abort(this.peers[p]!));
+    this.kFlap = env.register((p) => this.flap(this.peers[p]!));
+    this.kDht = env.register((p) => this.dht(this.peers[p]!));
+    this.dhtRng = streams.stream('dht');
     for (const p of peers) env.scheduleAt(arrivals[p.id]!, this.kArrive, p.id);
     env.schedule(scenario.sample_interval, this.kSample);
   }
@@ -116,10 +128,13 @@ export class Swarm {
 
   // ---- arrivals, departures, discovery -------------------------------------------------------
 
+  /** First arrival, or the return of a flapping peer (it keeps its pieces and its policy). */
   private arrive(p: Peer): void {
+    if (p.gone) return;
     const now = this.env.now;
+    const first = p.arrivedAt < 0;
     p.online = true;
-    p.arrivedAt = now;
+    if (first) p.arrivedAt = now;
     p.now = now;
     this.observer.peerOnline(p, now);
     this.transfers.peerOnline(p);
@@ -127,7 +142,13 @@ export class Swarm {
     // Announce after every arrival due at this instant, so a flash crowd's first answers list
     // each other (events at equal times run in insertion order).
     p.announceHandle = this.env.schedule(0, this.kAnnounce, p.id);
-    if (p.done) this.scheduleDeparture(p);
+    if (first) {
+      if (p.done) this.scheduleDeparture(p);
+      else if (Number.isFinite(p.abortAfter)) this.env.schedule(p.abortAfter, this.kAbort, p.id);
+    }
+    if (p.flaps) p.flapHandle = this.env.schedule(this.flapRng(p).exponential(this.scenario.population[this.groupName(p)]!.flapping!.online), this.kFlap, p.id);
+    const dht = this.scenario.discovery.dht;
+    if (dht.enabled) p.dhtHandle = this.env.schedule(this.dhtRng.between(0, 5), this.kDht, p.id);
     this.wake(p);
   }
 
@@ -139,30 +160,74 @@ export class Swarm {
 
   /** Seeding time per peer; set by the population builder. */
   stayOf: (p: Peer) => number = () => Infinity;
+  /** Group names by index; set by the population builder. */
+  groupNames: readonly string[] = [];
 
+  private groupName(p: Peer): string {
+    return this.groupNames[p.group]!;
+  }
+
+  private flapRng(p: Peer): RandomStream {
+    let r = this.flapRngs.get(p.id);
+    if (!r) this.flapRngs.set(p.id, (r = this.streams.stream(`flap:${p.id}`)));
+    return r;
+  }
+
+  /** Seeding time over: the peer leaves for good. */
   private depart(p: Peer): void {
-    if (!p.online) return;
-    const now = this.env.now;
     p.departHandle = -1;
-    // Close newest first so that index bookkeeping stays simple; each close removes from p.conns.
-    while (p.conns.length > 0) {
-      const c = p.conns[p.conns.length - 1]!;
-      this.closeAny(c, p, 'local_left');
+    this.leave(p, true);
+  }
+
+  /** A leecher that gives up before completing leaves for good (excluded from convergence). */
+  private abort(p: Peer): void {
+    if (p.done || p.gone) return;
+    p.aborted = true;
+    this.leave(p, true);
+  }
+
+  /** A flapping peer goes offline, or comes back. */
+  private flap(p: Peer): void {
+    p.flapHandle = -1;
+    if (p.gone) return;
+    if (p.online) {
+      this.leave(p, false);
+      p.flapHandle = this.env.schedule(this.flapRng(p).exponential(this.scenario.population[this.groupName(p)]!.flapping!.offline), this.kFlap, p.id);
+    } else this.arrive(p);
+  }
+
+  /** Goes offline: every connection closes; for good unless `forGood` is false (flapping). */
+  private leave(p: Peer, forGood: boolean): void {
+    const now = this.env.now;
+    if (forGood) {
+      p.gone = true;
+      p.leftAt = now;
+      if (p.flapHandle >= 0) this.env.cancel(p.flapHandle);
+      if (p.departHandle >= 0) this.env.cancel(p.departHandle);
+      p.flapHandle = p.departHandle = -1;
     }
+    if (!p.online) return;
+    // Close newest first; each close removes the record from p.conns.
+    while (p.conns.length > 0) this.closeAny(p.conns[p.conns.length - 1]!, p, 'local_left');
     const t = this.scenario.discovery.tracker;
-    const stale = t.stale_share > 0 && this.rngFor(p).chance(t.stale_share);
-    this.tracker.remove(p.id, stale ? now + t.stale_ttl : -1);
-    if (p.pulseHandle >= 0) this.env.cancel(p.pulseHandle);
-    if (p.announceHandle >= 0) this.env.cancel(p.announceHandle);
-    p.pulseHandle = p.announceHandle = -1;
+    this.tracker.remove(p.id, p.leavesSilently ? now + t.stale_ttl : -1);
+    for (const h of [p.pulseHandle, p.announceHandle, p.dhtHandle]) if (h >= 0) this.env.cancel(h);
+    p.pulseHandle = p.announceHandle = p.dhtHandle = -1;
     this.transfers.peerOffline(p);
     p.online = false;
-    p.leftAt = now;
     this.observer.peerOffline(p, now);
   }
 
-  private rngFor(p: Peer): RandomStream {
-    return p.rng;
+  /** A DHT lookup: a slower random source of peers (source rank DHT). */
+  private dht(p: Peer): void {
+    p.dhtHandle = -1;
+    if (!p.online) return;
+    const d = this.scenario.discovery.dht;
+    const n = this.tracker.sample(p.id, d.numwant, this.env.now, this.scratch, this.dhtRng);
+    for (let i = 0; i < n; i++) this.learn(p, this.scratch[i]!, Source.Dht, NO_FLAGS);
+    if (n > 0) this.wake(p);
+    // Re-announce every interval plus up to 179 s (Transmission tr-dht.cc).
+    p.dhtHandle = this.env.schedule(d.interval + this.dhtRng.between(0, 179), this.kDht, p.id);
   }
 
   private announce(p: Peer): void {
@@ -171,7 +236,10 @@ export class Swarm {
     const t = this.scenario.discovery.tracker;
     const n = this.tracker.sample(p.id, t.numwant, now, this.scratch);
     for (let i = 0; i < n; i++) this.learn(p, this.scratch[i]!, Source.Tracker, NO_FLAGS);
-    p.announceHandle = this.env.schedule(t.interval, this.kAnnounce, p.id);
+    // A client short of peers re-announces at the tracker's min interval (simulator rule: half
+    // of numwant known counts as short); otherwise at the interval.
+    const short = p.policy.size() < t.numwant / 2;
+    p.announceHandle = this.env.schedule(short ? t.min_interval : t.interval, this.kAnnounce, p.id);
     this.wake(p);
   }
 
@@ -396,6 +464,9 @@ export class Swarm {
     const idleSince = Math.max(c.lastPieceAt, c.tHandshake);
     let deadline = idleSince + side.kind.idleLimit(side.conns.length);
     if (side.done && other.done) deadline = Math.min(deadline, idleSince + side.kind.seedSeedDelay(this.pexAllowed));
+    // libtorrent's mutual no-interest rule depends on how full the client is, which changes
+    // without an event on this link: look again every 600 s (its timeout) when nothing else is due.
+    if (side.kind.name === 'libtorrent') deadline = Math.min(deadline, Math.max(idleSince, this.env.now) + LT_INACTIVITY_TIMEOUT);
     return deadline;
   }
 
@@ -408,6 +479,7 @@ export class Swarm {
     const idle = now - idleSince;
     if (side.done && other.done && idle >= side.kind.seedSeedDelay(this.pexAllowed) - 1e-9) return this.close(c, side, 'seed_seed');
     if (idle >= side.kind.idleLimit(side.conns.length) - 1e-9) return this.close(c, side, 'idle');
+    if (!c.ab.interested && !c.ba.interested && idle >= side.kind.uninterestedLimit(side.conns.length) - 1e-9) return this.close(c, side, 'idle');
     this.scheduleCloseCheck(c, side);
   }
 

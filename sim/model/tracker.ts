@@ -41,7 +41,7 @@ export class Tracker {
   }
 
   /** Writes up to numwant random entries other than `asker` into out; returns how many. */
-  sample(asker: number, numwant: number, now: number, out: number[]): number {
+  sample(asker: number, numwant: number, now: number, out: number[], rng: RandomStream = this.rng): number {
     out.length = 0;
     this.expire(now);
     const n = this.list.length;
@@ -55,7 +55,7 @@ export class Tracker {
     // when it is not the loop above has already answered everything.
     const seen = new Set<number>();
     while (out.length < numwant) {
-      const p = this.list[this.rng.int(n)]!;
+      const p = this.list[rng.int(n)]!;
       if (p === asker || seen.has(p)) continue;
       seen.add(p);
       out.push(p);

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../input-error.js';
+import { loadArrivalTraces } from './arrival-trace.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { describeExpected, fieldNames, schemaAt, unwrap, type AnySchema } from './json-schema.js';
 
@@ -89,6 +90,7 @@ export function resolveScenario(src: ScenarioSource, overrides: readonly Overrid
     const pos = positionOf(src.doc.contents, issue, src.lines);
     throw new InputError(`${file}${pos}: ${describeIssue(issue, raw)}`);
   }
+  loadArrivalTraces(result.data, file);
   return { file, raw, scenario: result.data };
 }
 

@@ -104,8 +104,14 @@ const ArrivalSchema = z
           .strict(),
       })
       .strict(),
+    z
+      .object({
+        trace: z.string().min(1).describe('CSV file of arrival times, relative to the scenario file: a header row with a `time` column (seconds), one row per arrival'),
+        times: z.array(z.number().min(0)).optional().describe('filled in by the loader from the trace file; do not write it'),
+      })
+      .strict(),
   ])
-  .describe("when the group's peers join: {at: 0}, {uniform: [0, 3600]} or {poisson: {rate: 20}} (rate per hour); with poisson, count caps the arrivals (0 = no cap)");
+  .describe("when the group's peers join: {at: 0}, {uniform: [0, 3600]}, {poisson: {rate: 20}} (rate per hour) or {trace: arrivals.csv}; with poisson, count caps the arrivals (0 = no cap); with a trace, count caps the rows used (0 = all)");
 
 const StaySchema = z
   .union([
@@ -126,7 +132,23 @@ const GroupSchema = z
     download: rate('download capacity per peer').default(5e6),
     arrival: ArrivalSchema.default({ at: 0 }),
     stay: StaySchema.default('forever'),
-    behaviour: z.enum(BEHAVIOURS).default('normal').describe('misbehaviour of the group, if any'),
+    behaviour: z
+      .union([z.enum(BEHAVIOURS), z.partialRecord(z.enum(BEHAVIOURS), share('share of the group'))])
+      .default('normal')
+      .describe("misbehaviour of the group: one name for every peer, or shares such as {ghost: 0.1, drop_after_handshake: 0.05} (the rest normal)"),
+    abort: z
+      .union([z.literal('never'), z.object({ exponential: seconds('mean time to give up') }).strict()])
+      .default('never')
+      .describe("leechers that give up before completing: 'never' or {exponential: 3600} (time from arrival, seconds; rate θ = 1/mean)"),
+    flapping: z
+      .object({
+        share: share('share of the group that goes offline and comes back'),
+        online: seconds('mean online period (exponential)').default(1800),
+        offline: seconds('mean offline period (exponential)').default(600),
+      })
+      .strict()
+      .optional()
+      .describe('peers that go offline and come back, keeping their pieces'),
   })
   .strict();
 
@@ -160,6 +182,15 @@ export const ScenarioSchema = z
     if (!(s.torrent.size >= s.torrent.piece_size)) ctx.addIssue({ code: 'custom', path: ['torrent', 'size'], message: 'expected a size ≥ torrent.piece_size' });
     if (!(s.duration > 0)) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
     if (!(s.sample_interval > 0)) ctx.addIssue({ code: 'custom', path: ['sample_interval'], message: 'expected a sampling period > 0' });
+    for (const [name, g] of Object.entries(s.population)) {
+      if (typeof g.behaviour === 'object') {
+        const total = Object.values(g.behaviour).reduce((x, y) => x + y, 0);
+        if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['population', name, 'behaviour'], message: `expected shares that add up to at most 1, got ${total}` });
+      }
+      if ('uniform' in g.arrival && g.arrival.uniform[0] > g.arrival.uniform[1]) {
+        ctx.addIssue({ code: 'custom', path: ['population', name, 'arrival', 'uniform'], message: `expected [from, to] with from ≤ to, got [${g.arrival.uniform.join(', ')}]` });
+      }
+    }
   });
 
 /** A scenario after validation: every default filled in, every quantity in bytes, bytes/s or seconds. */

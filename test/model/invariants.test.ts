@@ -14,7 +14,9 @@ const group = fc.record({
   connectable: fc.constantFrom(0, 0.5, 1),
   upload: fc.integer({ min: 50_000, max: 2_000_000 }),
   download: fc.integer({ min: 100_000, max: 5_000_000 }),
-  behaviour: fc.constantFrom(...BEHAVIOURS),
+  behaviour: fc.oneof(fc.constantFrom(...BEHAVIOURS), fc.constant({ ghost: 0.2, drop_after_handshake: 0.2, bad_data: 0.1, hammer: 0.1 })),
+  abort: fc.oneof(fc.constant('never' as const), fc.record({ exponential: fc.integer({ min: 30, max: 900 }) })),
+  flapping: fc.option(fc.record({ share: fc.constantFrom(0.3, 1), online: fc.integer({ min: 20, max: 300 }), offline: fc.integer({ min: 10, max: 200 }) }), { nil: undefined }),
   arrival: fc.oneof(fc.constant({ at: 0 }), fc.record({ uniform: fc.tuple(fc.constant(0), fc.integer({ min: 1, max: 600 })) })),
   stay: fc.oneof(fc.constant('forever' as const), fc.record({ exponential: fc.integer({ min: 30, max: 900 }) })),
 });
@@ -26,6 +28,8 @@ const scenarioArb = fc.record({
   pieceSize: fc.constantFrom(16384, 65536, 262144),
   encryption: fc.boolean(),
   pex: fc.boolean(),
+  dht: fc.boolean(),
+  stale: fc.constantFrom(0, 0.5),
   duration: fc.integer({ min: 60, max: 1200 }),
   policy: fc.constantFrom(...listPolicies().map((p) => p.name)),
   seed: fc.integer({ min: 0, max: 1000 }),
@@ -36,12 +40,14 @@ describe('model invariants over random scenarios', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const population: Record<string, unknown> = { subject: { ...s.subject, behaviour: 'normal' } };
-        s.others.forEach((g, i) => (population[`g${i}`] = g));
+        const strip = (g: Record<string, unknown>) => Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined));
+        population.subject = strip(population.subject as Record<string, unknown>);
+        s.others.forEach((g, i) => (population[`g${i}`] = strip(g)));
         const scenario = ScenarioSchema.parse({
           duration: s.duration,
           torrent: { size: s.pieces * s.pieceSize, piece_size: s.pieceSize },
           network: { encryption: s.encryption },
-          discovery: { pex: { enabled: s.pex }, tracker: { interval: 300 } },
+          discovery: { pex: { enabled: s.pex }, dht: { enabled: s.dht, interval: 120 }, tracker: { interval: 300, min_interval: 60, stale_share: s.stale, stale_ttl: 300 } },
           population,
           subject: 'subject',
         });
