@@ -39,8 +39,11 @@ export function buildPopulation(
   groupNames.forEach((name, g) => {
     const spec = scenario.population[name]!;
     const isSubject = name === scenario.subject;
-    const kind = CLIENT_KIND_BY_NAME[spec.client];
-    const pol = isSubject ? subject : resolve(spec.policy ?? kind.defaultPolicy);
+    // The client kind: named by the group, else the policy's own, else Transmission; a group
+    // naming neither runs its client's current release.
+    const named = isSubject ? subject : spec.policy !== undefined ? resolve(spec.policy) : undefined;
+    const kind = CLIENT_KIND_BY_NAME[spec.client ?? named?.factory.client ?? 'transmission'];
+    const pol = named ?? resolve(kind.defaultPolicy);
     const times = arrivalTimes(spec, scenario.duration, streams.stream(`arrivals:${name}`));
     const traits = streams.stream(`traits:${name}`);
     const stayRng = streams.stream(`stay:${name}`);

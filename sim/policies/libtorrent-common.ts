@@ -282,6 +282,7 @@ export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
     name: variant.name,
     description: variant.description,
     params: [],
+    client: 'libtorrent',
     create(): ReconnectPolicy {
       return new LibtorrentPolicy(variant);
     },

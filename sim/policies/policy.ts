@@ -169,6 +169,12 @@ export interface PolicyFactory {
   /** One line for `swarmsim list policies`. */
   readonly description: string;
   readonly params: readonly ParamSpec[];
+  /**
+   * The client whose mechanics this policy belongs to (pulse, limits, close rules). A subject
+   * group that does not name its `client` runs the policy's own; generic policies leave it unset
+   * (the group then runs Transmission's mechanics).
+   */
+  readonly client?: 'transmission' | 'libtorrent';
   /** Makes the policy instance of one host peer. `params` is complete (defaults filled in). */
   create(params: PolicyParams): ReconnectPolicy;
 }

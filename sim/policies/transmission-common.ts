@@ -333,6 +333,7 @@ export function transmissionFactory(variant: TransmissionVariant): PolicyFactory
     name: variant.name,
     description: variant.description,
     params: [],
+    client: 'transmission',
     create(_params: PolicyParams): ReconnectPolicy {
       return new TransmissionPolicy(variant);
     },

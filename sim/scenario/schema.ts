@@ -125,7 +125,10 @@ const GroupSchema = z
   .object({
     count: count('peers in the group'),
     role: z.enum(['seed', 'leecher']).describe('seed: holds the whole file on arrival; leecher: starts empty'),
-    client: z.enum(CLIENT_KINDS).default('transmission').describe('client kind: its pulse, limits, timeouts and seed-to-seed close rule'),
+    client: z
+      .enum(CLIENT_KINDS)
+      .optional()
+      .describe("client kind: its pulse, limits, timeouts and seed-to-seed close rule; default: the policy's own client (libtorrent-* → libtorrent), else transmission"),
     policy: z.string().optional().describe("reconnect policy of this group (e.g. 'libtorrent-2.1'); default: the client kind's current release. Ignored for the subject group, which runs the policy under comparison"),
     connectable: share('share of the group reachable for incoming connections (not behind NAT)').default(1),
     upload: rate('upload capacity per peer').default(1e6),
