@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import type { PolicyStyle } from '../palette.js';
 import type { BandPoint, BandSeries } from '../prep/timeseries.js';
-import { axis, createSvg, fmt, policyLegend, r2, serialize, sig, timeUnit, yGrid } from '../svg.js';
+import { axis, createSvg, fmt, policyLegend, r2, serialize, sig, textWidth, timeUnit, yGrid } from '../svg.js';
 
 /** Shared renderer of the time-series charts: facets side by side, per policy a mean line and a 95% band. */
 
@@ -50,14 +50,17 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
   const curve = o.curve === 'step' ? d3.curveStepBefore : d3.curveLinear;
 
   facets.forEach((f, i) => {
-    const left = 16 + i * facetW + 58;
-    const plotW = facetW - 58 - 18;
     const plotH = bottom - top;
     let yMax = 0;
     for (const pts of f.series.values()) for (const p of pts) yMax = Math.max(yMax, p.hi, p.mean);
     const yDomain = o.yDomain ?? [0, yMax > 0 ? yMax * 1.05 : 1];
-    const x = d3.scaleLinear().domain([0, tMax / tu.div]).range([0, plotW]);
     const y = d3.scaleLinear().domain(yDomain).range([plotH, 0]).nice();
+    // room for the widest tick label, then the rotated axis title
+    const tickW = Math.max(...y.ticks(5).map((v) => textWidth(fmt.num(v), 10)));
+    const margin = Math.max(58, tickW + 34);
+    const left = 16 + i * facetW + margin;
+    const plotW = facetW - margin - 18;
+    const x = d3.scaleLinear().domain([0, tMax / tu.div]).range([0, plotW]);
     const g = svg
       .append('g')
       .attr('class', 'panel')
@@ -70,7 +73,7 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
     g.append('text').attr('class', 'x-label').attr('x', plotW / 2).attr('y', plotH + 36).attr('text-anchor', 'middle').text(`time since start (${tu.unit})`);
     g.append('text')
       .attr('class', 'y-label')
-      .attr('transform', `translate(${-44},${plotH / 2}) rotate(-90)`)
+      .attr('transform', `translate(${r2(-(tickW + 20))},${plotH / 2}) rotate(-90)`)
       .attr('text-anchor', 'middle')
       .text(o.yLabel);
     const clipId = `${o.id}-clip-${f.key}`;

@@ -104,7 +104,7 @@ export function rasterChart(data: RasterData, o: RasterOptions): string {
       .attr('text-anchor', 'middle')
       .text('remote peer (id)');
     const cy = (d: { remote: number }) => r2((y(d.remote) ?? 0) + y.bandwidth() / 2);
-    const life = g.append('g').attr('class', 'lifetimes');
+    const life = g.append('g').attr('class', 'lifetimes').attr('pointer-events', 'none');
     for (const d of p.dials) {
       if (d.tHandshake === null || (binSeconds !== null && d.outcome !== 'useful')) continue;
       const end = d.tEnd ?? tMax;

@@ -129,7 +129,7 @@ export function summaryBarsChart(stats: readonly MetricStat[], o: SummaryBarsOpt
           .attr('data-tip', tip(s, m));
         if (s.lo !== null && s.hi !== null && s.hi > s.lo) {
           const cy = yy + BAR_H / 2;
-          const ci = gm.append('g').attr('class', 'ci').attr('stroke', '#111').attr('stroke-width', 1.3);
+          const ci = gm.append('g').attr('class', 'ci').attr('stroke', '#111').attr('stroke-width', 1.3).attr('pointer-events', 'none');
           ci.append('line').attr('x1', r2(x(s.lo))).attr('x2', r2(x(s.hi))).attr('y1', cy).attr('y2', cy);
           ci.append('line').attr('x1', r2(x(s.lo))).attr('x2', r2(x(s.lo))).attr('y1', cy - 4).attr('y2', cy + 4);
           ci.append('line').attr('x1', r2(x(s.hi))).attr('x2', r2(x(s.hi))).attr('y1', cy - 4).attr('y2', cy + 4);

@@ -1,28 +1,43 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAR_METRICS } from '../../reports/charts/summary-bars.js';
+import { loadOutputs, type Outputs } from '../../reports/data.js';
+import { rasterData } from '../../reports/prep/raster.js';
+import { statsFromComparison } from '../../reports/prep/summary.js';
+import { completionSeries, runKeyString } from '../../reports/prep/timeseries.js';
 import { writeReport } from '../../reports/report.js';
-import { FIXTURE_POLICIES, tempDir, writeFixture } from './fixtures.js';
+import { runExperiment } from '../../sim/experiments/experiment.js';
+import { tempDir } from './fixtures.js';
 
 /**
- * Opens report.html from file:// in Debian's Chromium (no skip: CI installs `chromium`; a missing
- * browser fails this test). Flags from TOOLCHAIN.md; plain launch() gives a fresh profile.
+ * A real tiny run (seed-heavy, 20 simulated minutes, three policies × 3 replications,
+ * first replication traced), its report opened from file:// in Debian's Chromium (no skip: CI
+ * installs `chromium`; a missing browser fails this test). Flags from TOOLCHAIN.md; plain
+ * launch() gives a fresh profile. Expected mark counts come from the CSVs through the prep
+ * functions, and the raster's dial count from connections.csv directly.
  */
 const CHROMIUM = process.env.SWARMSIM_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
 let page: Page;
-let dials: Record<string, number>;
+let out: Outputs;
+let POLICIES: string[];
+let dir: string;
 const errors: string[] = [];
 const requests: string[] = [];
 
 beforeAll(async () => {
-  const dir = tempDir();
-  dials = writeFixture(dir).dialsOfPeer;
+  dir = tempDir();
+  const policies = ['transmission-main-2023', 'transmission-4.1', 'naive'];
+  await runExperiment({ scenario: 'scenarios/seed-heavy.yaml', fixed: [{ path: 'duration', value: '20m' }], policies, reps: 3, out: dir, trace: { mode: 'subject', reps: 'first' } });
   const { html } = await writeReport(dir);
+  out = loadOutputs(dir);
+  POLICIES = out.policies;
+  expect(POLICIES).toEqual(policies);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('console', (m) => {
@@ -34,7 +49,7 @@ beforeAll(async () => {
   });
   await page.goto(pathToFileURL(html).href);
   await page.waitForSelector('html[data-report-ready="true"]', { timeout: 10_000 });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -63,31 +78,63 @@ describe('report.html in Chromium', () => {
   });
 
   it('draws every chart with one series per policy', async () => {
-    for (const id of ['churn', 'wasted', 'completion']) {
+    for (const id of ['churn', 'wasted']) {
       const lines = await countMarks(id, 'path.line');
       const bands = await countMarks(id, 'path.band');
-      for (const p of FIXTURE_POLICIES) {
+      for (const p of POLICIES) {
         expect(lines[p], `${id} lines of ${p}`).toBe(2); // subject + swarm facets
         expect(bands[p], `${id} bands of ${p}`).toBe(2);
       }
     }
+    // completion: a facet whose group has no leechers draws no curve and says so
+    const sum = new Map(out.summary.map((r) => [runKeyString(r), r]));
+    const cs = completionSeries(out.timeseries, POLICIES, (r) => sum.get(runKeyString(r)));
+    const facetsWithCurves = [cs.subject, cs.swarm].filter((f) => [...f.values()].some((pts) => pts.length > 0)).length;
+    expect(facetsWithCurves).toBeGreaterThan(0);
+    const cLines = await countMarks('completion', 'path.line');
+    for (const p of POLICIES) expect(cLines[p], `completion lines of ${p}`).toBe(facetsWithCurves);
+    expect(await page.locator('svg#completion text.empty-note').count()).toBe(2 - facetsWithCurves);
+
+    const stats = statsFromComparison(out.comparison!, BAR_METRICS.map((m) => m.metric));
     const bars = await countMarks('summary', 'rect.bar');
     const diffs = await countMarks('summary', 'circle.diff');
-    const metrics = await page.locator('svg#summary g.metric-row').count();
-    expect(metrics).toBe(8);
-    for (const p of FIXTURE_POLICIES) expect(bars[p], `bars of ${p}`).toBe(metrics);
-    expect(diffs[FIXTURE_POLICIES[0]] ?? 0).toBe(0); // the reference has no difference to itself
-    for (const p of FIXTURE_POLICIES.slice(1)) expect(diffs[p], `diffs of ${p}`).toBe(metrics);
-    const raster = await countMarks('raster', 'path.dial');
-    for (const p of FIXTURE_POLICIES) expect(raster[p], `raster dials of ${p}`).toBe(dials[p]);
+    expect(await page.locator('svg#summary g.metric-row').count()).toBe(new Set(stats.map((x) => x.metric)).size);
+    for (const p of POLICIES) {
+      expect(bars[p] ?? 0, `bars of ${p}`).toBe(stats.filter((x) => x.policy === p && x.mean !== null).length);
+      expect(diffs[p] ?? 0, `diffs of ${p}`).toBe(stats.filter((x) => x.policy === p && x.diff?.mean != null).length);
+    }
+    expect(diffs[POLICIES[0]!] ?? 0).toBe(0); // the reference has no difference to itself
+    expect(bars[POLICIES[1]!]).toBeGreaterThan(4);
+
+    const rd = rasterData(out.connections!, out.scenarios[0]!, POLICIES, { subjectGroup: out.subjectGroup })!;
+    const csv = readFileSync(join(dir, 'connections.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(','));
+    const head = readFileSync(join(dir, 'connections.csv'), 'utf8').split('\n')[0]!.split(',');
+    const col = (n: string) => head.indexOf(n);
+    const panels = await page.evaluate(() =>
+      [...document.querySelectorAll('svg#raster g.panel')].map((g) => ({
+        policy: g.getAttribute('data-policy')!,
+        total: Number(g.getAttribute('data-total-dials')),
+        drawn: [...g.querySelectorAll('path.dial')].reduce((a, m) => a + Number(m.getAttribute('data-count')), 0),
+        marks: g.querySelectorAll('path.dial').length,
+      })),
+    );
+    expect(panels.map((p) => p.policy)).toEqual(POLICIES);
+    for (const p of panels) {
+      const panel = rd.panels.find((x) => x.policy === p.policy)!;
+      const direct = csv.filter((r) => r[col('policy')] === p.policy && Number(r[col('rep')]) === panel.rep && r[col('from')] === String(rd.peer)).length;
+      expect(p.total, `raster dials of ${p.policy}`).toBe(direct);
+      expect(p.drawn, `dials drawn for ${p.policy}`).toBe(panel.dials.length);
+      expect(p.marks).toBeGreaterThan(0);
+    }
   });
 
   it('shows the run manifest', async () => {
     const text = await page.locator('#manifest').innerText();
-    expect(text).toContain('abc123def456');
-    expect(text).toContain('9,000 over 9 runs');
-    expect(text).toContain('1000, 1001, 1002');
-    expect(text).toContain('0.1.0');
+    const m = out.manifest as { swarmsim: string; seeds: number[]; points: { scenario_sha256: string }[] };
+    expect(text).toContain(m.points[0]!.scenario_sha256);
+    expect(text).toContain(m.seeds.join(', '));
+    expect(text).toContain(m.swarmsim);
+    expect(text).toContain('seed-heavy');
   });
 
   it('hover read-out lists the visible policies at the pointer time', async () => {
@@ -99,15 +146,15 @@ describe('report.html in Chromium', () => {
     const tip = page.locator('#tooltip');
     await expect.poll(() => tip.isVisible()).toBe(true);
     const text = await tip.innerText();
-    for (const p of FIXTURE_POLICIES) expect(text).toContain(p);
-    expect(text).toMatch(/t = 1[45] min/);
+    for (const p of POLICIES) expect(text).toContain(p);
+    expect(text).toMatch(/t = \d+(\.\d+)? min/);
     // the rule line (zero width, so checked by style) is shown in the hovered facet only
     const ruleShown = await page.evaluate(() => [...document.querySelectorAll('svg#churn line.hover-rule')].map((l) => getComputedStyle(l).display !== 'none'));
     expect(ruleShown).toEqual([true, false]);
   });
 
   it('policy toggle hides and shows a policy in every chart', async () => {
-    const p = FIXTURE_POLICIES[1];
+    const p = POLICIES[1]!;
     const visibleCount = () =>
       page.evaluate((pol) => {
         let n = 0;
@@ -120,7 +167,7 @@ describe('report.html in Chromium', () => {
     expect(await visibleCount()).toBe(0);
     // other policies untouched
     const lines = await countMarks('churn', 'path.line');
-    expect(lines[FIXTURE_POLICIES[0]]).toBe(2);
+    expect(lines[POLICIES[0]!]).toBe(2);
     // the read-out skips the hidden policy
     const r = (await page.locator('svg#wasted rect.hover-target[data-facet="swarm"]').boundingBox())!;
     await page.locator('svg#wasted').scrollIntoViewIfNeeded();
@@ -129,7 +176,7 @@ describe('report.html in Chromium', () => {
     await page.mouse.move(r2.x + r2.width * 0.8, r2.y + r2.height / 2);
     const text = await page.locator('#tooltip').innerText();
     expect(text).not.toContain(p);
-    expect(text).toContain(FIXTURE_POLICIES[0]);
+    expect(text).toContain(POLICIES[0]!);
     // screenshot with one policy hidden, then clicking its legend entry shows it again
     await page.locator(`svg#churn [data-legend-policy="${p}"]`).click();
     expect(await visibleCount()).toBe(total);
@@ -137,12 +184,14 @@ describe('report.html in Chromium', () => {
   });
 
   it('bar and raster marks have hover read-outs; saves a screenshot', async () => {
-    const bar = page.locator(`svg#summary rect.bar`).first();
-    await bar.scrollIntoViewIfNeeded();
+    const wide = await page.evaluate(() => [...document.querySelectorAll('svg#summary rect.bar')].findIndex((b) => Number(b.getAttribute('width')) > 4));
+    const bar = page.locator(`svg#summary rect.bar`).nth(wide);
+    // centre it: the sticky header (policy toggle) would cover an element scrolled to the top
+    await bar.evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await bar.hover();
-    expect(await page.locator('#tooltip').innerText()).toContain(FIXTURE_POLICIES[0]);
+    expect(await page.locator('#tooltip').innerText()).toMatch(/n=3/);
     const dial = page.locator('svg#raster path.dial').first();
-    await dial.scrollIntoViewIfNeeded();
+    await dial.evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await dial.hover({ force: true });
     expect(await page.locator('#tooltip').innerText()).toMatch(/→ peer \d+/);
     await page.mouse.move(0, 0);
