@@ -60,3 +60,21 @@ function barReporter(stream: NodeJS.WriteStream, label: string): ProgressListene
     },
   };
 }
+
+/**
+ * While an experiment runs, Ctrl-C or SIGTERM (a batch job's time limit) stops the progress bar,
+ * says how to continue and exits (130 / 143). Finished runs are already journaled.
+ */
+export function handleInterrupts(listener: ProgressListener | undefined, out: string, command: string): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    listener?.end?.();
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: finished runs are journaled in ${out}; run ${command} again with --resume to continue\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

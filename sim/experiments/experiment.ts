@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { wallSeconds } from '../cli/clock.js';
 import { InputError } from '../input-error.js';
 import { readScenarioFile, type ScenarioSource } from '../scenario/load.js';
-import { ensureOutputDir, errCode } from './atomic.js';
+import { ensureOutputDir, errCode, removeStaleTemps } from './atomic.js';
 import { Journal, type RunRecord } from './journal.js';
 import { compare, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
 import { buildPlan, shardRuns, taskOf, type Plan, type PlanFile, type PlanInput, type PlanRun, type Shard } from './plan.js';
@@ -87,6 +87,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   let journal: Journal;
   try {
     created = ensureOutputDir(out);
+    removeStaleTemps(out);
     journal = Journal.open(out, plan.file, opts.shard ?? null, opts.resume === true);
   } catch (e) {
     if (created) rmSync(created, { recursive: true, force: true });

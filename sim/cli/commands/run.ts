@@ -4,10 +4,11 @@ import { runExperiment } from '../../experiments/experiment.js';
 import { readScenarioFile } from '../../scenario/load.js';
 import { finishExperiment } from '../finish.js';
 import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
-import { progressReporter } from '../progress.js';
+import { handleInterrupts, progressReporter } from '../progress.js';
 
 interface RunArgs extends ExperimentArgs {
   scenario: string;
+  resume: boolean;
 }
 
 /** `swarmsim run <scenario>`: every policy × replication of one scenario. */
@@ -17,6 +18,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y: Argv) =>
     experimentOptions(y)
       .positional('scenario', { type: 'string', describe: 'scenario file (YAML)', demandOption: true })
+      .option('resume', { type: 'boolean', default: false, describe: 'skip runs already finished in OUT (after a crash or kill)' })
       .option('trace', {
         type: 'string',
         describe: 'connections.csv: by default rep 0 of every policy, subject peers; --trace: every rep; --trace all: every peer; --trace none',
@@ -33,6 +35,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const source = readScenarioFile(args.scenario);
     const name = typeof source.raw.name === 'string' && source.raw.name !== '' ? source.raw.name : basename(args.scenario, extname(args.scenario));
     const out = args.out ?? join('out', name);
+    const progress = progressReporter({ quiet: args.quiet, label: name });
+    const release = handleInterrupts(progress, out, 'the same swarmsim run');
     const res = await runExperiment({
       kind: 'run',
       scenario: source,
@@ -46,8 +50,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       command: normalisedCommand('run', args.scenario, args),
       stopOnUserError: true,
       ...runnerHook(),
-      progress: progressReporter({ quiet: args.quiet, label: name }),
-    });
+      resume: args.resume,
+      progress,
+    }).finally(release);
     await finishExperiment(res, { report: args.report, table: true });
   },
 };

@@ -6,7 +6,7 @@ import { readSweepFile } from '../../experiments/sweep-file.js';
 import { readScenarioFile } from '../../scenario/load.js';
 import { finishExperiment } from '../finish.js';
 import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
-import { progressReporter } from '../progress.js';
+import { handleInterrupts, progressReporter } from '../progress.js';
 import { runnerHook } from './run.js';
 
 interface SweepArgs extends ExperimentArgs {
@@ -43,6 +43,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const policies = splitPolicies(args.policy) ?? sweep.policies;
     const base = args.out ?? join('out', sweep.name);
     const out = shard ? join(base, shardDirName(shard)) : base;
+    const progress = progressReporter({ quiet: args.quiet, label: shard ? `${sweep.name} shard ${shard.index}/${shard.count}` : sweep.name });
+    const release = handleInterrupts(progress, out, 'the same swarmsim sweep');
     const res = await runExperiment({
       kind: 'sweep',
       scenario: source,
@@ -59,8 +61,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       ...(shard ? { shard } : {}),
       command: normalisedCommand('sweep', args.sweep, args),
       ...runnerHook(),
-      progress: progressReporter({ quiet: args.quiet, label: shard ? `${sweep.name} shard ${shard.index}/${shard.count}` : sweep.name }),
-    });
+      progress,
+    }).finally(release);
     if (shard) {
       process.stdout.write(`shard ${shard.index}/${shard.count}: ${res.runs.length} runs → ${out}\n`);
       process.stdout.write(`when every shard is done: swarmsim merge ${base} --out ${base}\n`);
