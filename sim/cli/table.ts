@@ -12,6 +12,7 @@ export const TABLE_METRICS: { metric: string; title: string }[] = [
 
 function num(x: number | null): string {
   if (x === null) return '–';
+  if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1000) return x.toFixed(0);
   if (a >= 100) return x.toFixed(1);
