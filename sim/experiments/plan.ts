@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../input-error.js';
 import { getPolicyFactory } from '../policies/registry.js';
 import { positionOf, resolveScenario, type Override, type ScenarioSource } from '../scenario/load.js';
@@ -40,8 +41,10 @@ export interface PlanInput {
   /** Fixed overrides applied to every point (`--set`, `--duration`, a sweep's `set`). */
   fixed?: readonly Override[];
   grid?: readonly GridAxis[];
-  /** Policy specs; default the scenario's `policies`. */
+  /** Policy specs; default the scenario's `policies` (module paths relative to the scenario file). */
   policies?: readonly string[];
+  /** Folder that module paths in `policies` are relative to (default the working directory). */
+  policiesDir?: string;
   reps?: number;
   seed?: number;
   trace?: TraceSpec;
@@ -154,10 +157,12 @@ export async function buildPlan(input: PlanInput): Promise<Plan> {
   const first = points[0]!.scenario;
   for (const pt of points) checkGroupPolicies(input.source, pt.scenario);
 
-  const specs = input.policies && input.policies.length > 0 ? [...input.policies] : [...first.policies];
+  const fromInput = input.policies !== undefined && input.policies.length > 0;
+  const specs = fromInput ? [...input.policies!] : [...first.policies];
+  const base = fromInput ? (input.policiesDir ?? cwd) : dirname(resolve(cwd, input.source.file));
   const refs: PolicyRef[] = [];
   for (const spec of specs) {
-    const ref = await resolvePolicy(spec, cwd);
+    const ref = await resolvePolicy(spec, cwd, base);
     if (refs.some((r) => r.label === ref.label)) throw new InputError(`--policy: ${ref.label} is listed twice`);
     refs.push(ref);
   }

@@ -32,8 +32,12 @@ export function isModuleSpec(spec: string): boolean {
   return isPolicyPath(spec) || spec.includes('/') || spec.includes('\\');
 }
 
-/** Turns a spec into a reference, checking it fully (name, parameters, module loads and constructs). */
-export async function resolvePolicy(spec: string, cwd: string = process.cwd()): Promise<PolicyRef> {
+/**
+ * Turns a spec into a reference, checking it fully (name, parameters, module loads and constructs).
+ * Module paths are relative to `base` (default the working directory: a scenario's or sweep
+ * file's own policies are relative to that file); labels are relative to the working directory.
+ */
+export async function resolvePolicy(spec: string, cwd: string = process.cwd(), base: string = cwd): Promise<PolicyRef> {
   const text = spec.trim();
   if (text === '') throw new InputError(`--policy: empty policy name`);
   if (!isModuleSpec(text)) {
@@ -45,7 +49,7 @@ export async function resolvePolicy(spec: string, cwd: string = process.cwd()): 
   const m = MODULE_SPEC.exec(text);
   const file = m ? m[1]! : text;
   const paramText = m?.[2];
-  const abs = resolve(cwd, file);
+  const abs = resolve(base, file);
   let bytes: Buffer;
   try {
     bytes = readFileSync(abs);

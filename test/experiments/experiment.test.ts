@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runExperiment, type ExperimentOptions } from '../../sim/experiments/experiment.js';
 import { mergeOutputs } from '../../sim/experiments/merge.js';
@@ -169,6 +169,18 @@ describe('runExperiment', () => {
     await runExperiment(sweepOptions(out));
     delete process.env.FAKE_RUNNER_FAIL;
     await expect(runExperiment(sweepOptions(out, { resume: true, seed: 9 }))).rejects.toThrow(/different experiment/);
+  });
+
+  it('resolves module policies named in a scenario file relative to that file', async () => {
+    const dir = tempDir();
+    copyFileSync(join(import.meta.dirname, '..', 'cli', 'fixtures', 'throwing-policy.mjs'), join(dir, 'mine.mjs'));
+    const scenario = join(dir, 'scenario.yaml');
+    writeFileSync(scenario, readFileSync(TINY, 'utf8').replace('policies: [transmission-4.1, naive]', 'policies: [naive, ./mine.mjs]'));
+    const res = await runExperiment({ scenario, runner: FAKE_RUNNER, reps: 1 });
+    expect(res.plan.policies.map((p) => p.kind)).toEqual(['builtin', 'module']);
+    expect(res.plan.policies[1]!.label).toBe(relative(process.cwd(), join(dir, 'mine.mjs')));
+    expect(res.plan.policies[1]!.module_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.failures).toEqual([]);
   });
 
   it('keeps results in memory when no output folder is given', async () => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runExperiment } from '../../experiments/experiment.js';
 import { parseShard, shardDirName } from '../../experiments/shard.js';
@@ -40,7 +40,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
     const sweep = readSweepFile(args.sweep);
     const source = readScenarioFile(sweep.base);
-    const policies = splitPolicies(args.policy) ?? sweep.policies;
+    const cliPolicies = splitPolicies(args.policy);
+    const policies = cliPolicies ?? sweep.policies;
     const base = args.out ?? join('out', sweep.name);
     const out = shard ? join(base, shardDirName(shard)) : base;
     const progress = progressReporter({ quiet: args.quiet, label: shard ? `${sweep.name} shard ${shard.index}/${shard.count}` : sweep.name });
@@ -52,6 +53,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       fixed: [...sweep.fixed, ...overrides],
       grid: sweep.grid,
       ...(policies ? { policies } : {}),
+      ...(!cliPolicies && sweep.policies ? { policiesDir: dirname(resolve(sweep.file)) } : {}),
       ...((reps ?? sweep.replications) !== undefined ? { reps: (reps ?? sweep.replications)! } : {}),
       ...((seed ?? sweep.seed) !== undefined ? { seed: (seed ?? sweep.seed)! } : {}),
       trace,
