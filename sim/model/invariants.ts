@@ -13,7 +13,13 @@ export function swarmViolations(swarm: Swarm): string[] {
     if (p.handshaked > p.kind.peerLimit) out.push(`t=${now}: peer ${p.id} has ${p.handshaked} handshaked connections, limit ${p.kind.peerLimit}`);
     if (p.unchoked > p.kind.uploadSlots) out.push(`t=${now}: peer ${p.id} unchokes ${p.unchoked} peers, ${p.kind.uploadSlots} slots`);
     let unchoked = 0;
-    for (const c of p.conns) if ((c.a === p ? c.ab : c.ba).unchoked) unchoked++;
+    let waiting = 0;
+    for (const c of p.conns) {
+      const f = c.a === p ? c.ab : c.ba;
+      if (f.unchoked) unchoked++;
+      else if (f.interested) waiting++;
+    }
+    if (waiting !== p.waitingForSlot) out.push(`t=${now}: peer ${p.id} counts ${p.waitingForSlot} waiting for a slot, flags say ${waiting}`);
     if (unchoked !== p.unchoked) out.push(`t=${now}: peer ${p.id} counts ${p.unchoked} unchoked, flags say ${unchoked}`);
     if (!p.online && p.conns.length > 0) out.push(`t=${now}: offline peer ${p.id} holds ${p.conns.length} connections`);
     let hs = 0;

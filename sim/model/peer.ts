@@ -26,6 +26,8 @@ export class Peer implements HostView {
   seedsConnected = 0;
   /** Flows this peer uploads on that are unchoked (regular slots plus the optimistic one). */
   unchoked = 0;
+  /** Interested peers this peer has choked: a free slot is offered only when some wait. */
+  waitingForSlot = 0;
   /** The optimistic unchoke, rotated every third rechoke (30 s). */
   optimistic: Flow | null = null;
   rechokes = 0;

@@ -122,7 +122,7 @@ export class Transfers {
 
   /** Sets interest from bitfields and starts the flow when it can. */
   private evaluate(f: Flow): void {
-    f.interested = hasWanted(f.up.have, f.down.have);
+    setInterested(f, hasWanted(f.up.have, f.down.have));
     if (f.interested) this.tryStart(f);
   }
 
@@ -139,12 +139,14 @@ export class Transfers {
   private unchoke(f: Flow): void {
     f.unchoked = true;
     f.up.unchoked++;
+    if (f.interested) f.up.waitingForSlot--;
   }
 
   private choke(f: Flow): void {
     if (!f.unchoked) return;
     f.unchoked = false;
     f.up.unchoked--;
+    if (f.interested) f.up.waitingForSlot++;
     if (f.up.optimistic === f) f.up.optimistic = null;
   }
 
@@ -157,7 +159,7 @@ export class Transfers {
         ? pickPiece(up.have, down.have, down.busy, start)
         : pickRarest(up.have, down.have, down.busy, down.avail, start);
     if (p < 0) {
-      if (!hasWanted(up.have, down.have)) f.interested = false;
+      if (!hasWanted(up.have, down.have)) setInterested(f, false);
       return false;
     }
     down.busy.set(p);
@@ -238,7 +240,7 @@ export class Transfers {
       if (counts === 1 && other.avail !== null) other.avail[p]!++;
       const fx = o.a === down ? o.ab : o.ba;
       if (fx.down.done || fx.down.have.has(p)) continue;
-      fx.interested = true;
+      setInterested(fx, true);
       this.tryStart(fx);
     }
     if (down.done) this.becameSeed(down);
@@ -264,7 +266,7 @@ export class Transfers {
     p.seedsConnected = 0;
     for (const o of p.conns) {
       const g = o.a === p ? o.ba : o.ab;
-      g.interested = false;
+      setInterested(g, false);
       if (g.unchoked) {
         this.choke(g);
         this.fillSlots(g.up);
@@ -274,7 +276,7 @@ export class Transfers {
 
   /** Gives free slots at once to interested choked peers, in connection order. */
   private fillSlots(up: Peer): void {
-    if (up.behaviour === 'never_unchoke') return;
+    if (up.behaviour === 'never_unchoke' || up.waitingForSlot === 0) return;
     for (let i = 0; i < up.conns.length && up.unchoked < up.kind.uploadSlots; i++) {
       const o = up.conns[i]!;
       if (o.state !== ConnState.Open) continue;
@@ -368,8 +370,15 @@ export class Transfers {
       this.retryStalled(f.down);
     }
     this.choke(f);
-    f.interested = false;
+    setInterested(f, false);
   }
+}
+
+/** Sets interest, keeping the uploader's count of interested choked peers (fillSlots skips when 0). */
+function setInterested(f: Flow, v: boolean): void {
+  if (f.interested === v) return;
+  f.interested = v;
+  if (!f.unchoked) f.up.waitingForSlot += v ? 1 : -1;
 }
 
 function flowBytes(f: Flow): number {
