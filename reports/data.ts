@@ -23,6 +23,9 @@ export interface SummaryRow extends RunKey {
 }
 
 export interface TimeseriesRun extends RunKey {
+  /** Sweep point (override columns between seed and t); empty for a plain run. */
+  point: Record<string, string>;
+  pointLabel: string;
   t: number[];
   /** Column name → values aligned with t. */
   cols: Record<string, (number | null)[]>;
@@ -46,6 +49,8 @@ export interface ComparisonRow {
 }
 
 export interface ConnectionRow extends RunKey {
+  /** Sweep point label (override columns between seed and t_dial); '' for a plain run. */
+  pointLabel: string;
   t_dial: number;
   t_connect: number | null;
   t_handshake: number | null;
@@ -132,16 +137,21 @@ export function parseTimeseries(t: CsvTable, requiredMetrics: readonly string[] 
   if (missing.length > 0) throw new InputError(`${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
   const idx = RUN_ID_COLUMNS.map((c) => t.header.indexOf(c));
   const tAt = t.header.indexOf('t');
+  const pointColumns = t.header.slice(idx[3]! + 1, tAt).filter((c) => !isMetricColumn(c));
+  const pointIdx = pointColumns.map((c) => t.header.indexOf(c));
   const metrics = t.header.filter(isMetricColumn);
   const metricIdx = metrics.map((c) => t.header.indexOf(c));
   const runs = new Map<string, TimeseriesRun>();
   for (let r = 0; r < t.rows.length; r++) {
     const key = runKeyAt(t, r, idx);
     checkPolicy(t, r, key);
-    const id = `${key.scenario}\u0000${key.policy}\u0000${key.rep}\u0000${key.seed}`;
+    const cells = pointIdx.map((i) => t.rows[r]![i]!);
+    const id = `${key.scenario}\u0000${key.policy}\u0000${key.rep}\u0000${key.seed}\u0000${cells.join('\u0000')}`;
     let run = runs.get(id);
     if (!run) {
-      run = { ...key, t: [], cols: Object.fromEntries(metrics.map((m) => [m, []])) };
+      const point: Record<string, string> = {};
+      pointColumns.forEach((c, j) => (point[c] = cells[j]!));
+      run = { ...key, point, pointLabel: pointLabelOf(point), t: [], cols: Object.fromEntries(metrics.map((m) => [m, []])) };
       runs.set(id, run);
     }
     run.t.push(requiredNumberCell(t, r, tAt));
@@ -193,6 +203,8 @@ export function parseConnections(t: CsvTable, fromGroup?: string): ConnectionRow
   if (missing.length > 0) throw new InputError(`${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).join(', ')}`);
   const idx = RUN_ID_COLUMNS.map((c) => t.header.indexOf(c));
   const at = Object.fromEntries(CONNECTION_COLUMNS.map((c) => [c, t.header.indexOf(c)])) as Record<(typeof CONNECTION_COLUMNS)[number], number>;
+  const pointColumns = t.header.slice(idx[3]! + 1, at.t_dial);
+  const pointIdx = pointColumns.map((c) => t.header.indexOf(c));
   const out: ConnectionRow[] = [];
   for (let r = 0; r < t.rows.length; r++) {
     const row = t.rows[r]!;
@@ -200,11 +212,14 @@ export function parseConnections(t: CsvTable, fromGroup?: string): ConnectionRow
     if (!OUTCOME_SET.has(outcome)) throw new InputError(`${t.file}:${r + 2}: column outcome: expected refused|timeout|handshake_failed|wasted|useful|open, got "${outcome.slice(0, 40)}"`);
     if (fromGroup !== undefined && row[at.from_group] !== fromGroup) continue;
     const key = runKeyAt(t, r, idx);
+    const point: Record<string, string> = {};
+    pointColumns.forEach((c, j) => (point[c] = row[pointIdx[j]!]!));
     out.push({
       scenario: key.scenario,
       policy: key.policy,
       rep: key.rep,
       seed: key.seed,
+      pointLabel: pointLabelOf(point),
       t_dial: requiredNumberCell(t, r, at.t_dial),
       t_connect: numberCell(t, r, at.t_connect),
       t_handshake: numberCell(t, r, at.t_handshake),

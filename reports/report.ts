@@ -17,6 +17,9 @@ import { statsFromComparison, summaryStats, type MetricStat } from './prep/summa
 import { churnSeries, completionSeries, runKeyString, wastedSeries, type GroupSeries } from './prep/timeseries.js';
 import { fmt } from './svg.js';
 
+/** At most this many scenario points get their own time-series charts and raster. */
+const MAX_UNITS = 12;
+
 export interface ReportFiles {
   /** Path of report.html. */
   html: string;
@@ -120,7 +123,6 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
   const out = loadOutputs(outDir);
   const stylesMap = policyStyles(out.policies);
   const styles = [...stylesMap.values()];
-  const multi = out.scenarios.length > 1;
   const plots: { name: string; svg: string }[] = [];
   const charts: Record<string, unknown> = {};
   const sections: Record<'churn' | 'wasted' | 'completion' | 'summary' | 'raster', Section> = {
@@ -156,13 +158,22 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     },
   };
 
-  for (const sc of out.scenarios) {
-    const sfx = multi ? `-${slug(sc)}` : '';
-    const runs = out.timeseries.filter((r) => r.scenario === sc);
-    const sumByKey = new Map<string, SummaryRow>();
-    for (const r of out.summary) if (r.scenario === sc) sumByKey.set(runKeyString(r), r);
-    const points = new Set(out.summary.filter((r) => r.scenario === sc).map((r) => r.pointLabel));
-    const pooled = points.size > 1 ? ` Time series pool the ${points.size} sweep points.` : '';
+  // Time series and the raster per scenario × sweep point (at most MAX_UNITS of them); the summary per scenario.
+  const units: { scenario: string; pointLabel: string }[] = [];
+  for (const r of out.summary) if (!units.some((u) => u.scenario === r.scenario && u.pointLabel === r.pointLabel)) units.push({ scenario: r.scenario, pointLabel: r.pointLabel });
+  const multi = units.length > 1;
+  const shown = units.slice(0, MAX_UNITS);
+  if (units.length > shown.length) {
+    const note = `<p class="note">Showing the first ${shown.length} of ${units.length} scenario points; the summary below covers them all.</p>`;
+    for (const k of ['churn', 'wasted', 'completion', 'raster'] as const) sections[k].extra = note;
+  }
+  const sumByKey = new Map<string, SummaryRow>();
+  for (const r of out.summary) sumByKey.set(runKeyString(r), r);
+
+  for (const u of shown) {
+    const label = u.pointLabel ? `${u.scenario} (${u.pointLabel})` : u.scenario;
+    const sfx = multi ? `-${slug(u.pointLabel ? `${u.scenario} ${u.pointLabel}` : u.scenario)}` : '';
+    const runs = out.timeseries.filter((r) => r.scenario === u.scenario && r.pointLabel === u.pointLabel);
     const timeCharts: [keyof typeof sections, string, GroupSeries, (d: GroupSeries, o: { styles: ReadonlyMap<string, PolicyStyle>; id: string; scenario: string }) => string, string, string][] = [
       ['churn', 'churn', churnSeries(runs, out.policies), churnChart, CHURN_Y_LABEL, 'Churn per peer per minute: mean over replications with 95% band.'],
       ['wasted', 'wasted', wastedSeries(runs, out.policies), wastedChart, WASTED_Y_LABEL, 'Cumulative wasted handshakes: mean over replications with 95% band.'],
@@ -170,30 +181,33 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     ];
     for (const [section, name, series, chart, yLabel, caption] of timeCharts) {
       const id = `${name}${sfx}`;
-      const svg = chart(series, { styles: stylesMap, id, scenario: sc });
+      const svg = chart(series, { styles: stylesMap, id, scenario: label });
       const facets = groupFacets(series);
       const tu = bandTimeUnit(facets);
       charts[id] = bandClientData(facets, { yLabel, tDiv: tu.div, tUnit: tu.unit });
       plots.push({ name: id, svg });
-      sections[section].figures.push({ svg, caption: `${multi ? `${sc}: ` : ''}${caption}${pooled} Hover for values; plots/${id}.png` });
+      sections[section].figures.push({ svg, caption: `${multi ? `${label}: ` : ''}${caption} Hover for values; plots/${id}.png` });
     }
-    const stats = statsFor(out, sc);
-    const barsId = `summary${sfx}`;
-    const bars = summaryBarsChart(stats, { styles: stylesMap, id: barsId, scenario: sc });
-    plots.push({ name: barsId, svg: bars });
-    sections.summary.figures.push({ svg: bars, caption: `${multi ? `${sc}: ` : ''}Bars: mean ± 95% CI; dots: paired difference ± 95% CI. Hover a bar or dot for the numbers; plots/${barsId}.png` });
-    sections.summary.extra = (sections.summary.extra ?? '') + statsTable(stats, styles);
-    const rd = out.connections ? rasterData(out.connections, sc, out.policies, { subjectGroup: out.subjectGroup }) : null;
+    const rd = out.connections ? rasterData(out.connections, u.scenario, out.policies, { subjectGroup: out.subjectGroup, pointLabel: u.pointLabel }) : null;
     if (rd) {
       const rid = `raster${sfx}`;
       let tMax = 0;
       for (const r of runs) for (const t of r.t) tMax = Math.max(tMax, t);
-      const svg = rasterChart(rd, { styles: stylesMap, id: rid, ...(tMax > 0 ? { tMax } : {}) });
+      const svg = rasterChart({ ...rd, scenario: label }, { styles: stylesMap, id: rid, ...(tMax > 0 ? { tMax } : {}) });
       plots.push({ name: rid, svg });
-      sections.raster.figures.push({ svg, caption: `${multi ? `${sc}: ` : ''}Subject peer ${rd.peer}; hover a mark for the dial; plots/${rid}.png` });
+      sections.raster.figures.push({ svg, caption: `${multi ? `${label}: ` : ''}Subject peer ${rd.peer}; hover a mark for the dial; plots/${rid}.png` });
     } else {
-      sections.raster.extra = (sections.raster.extra ?? '') + `<p class="note">${multi ? `${escapeHtml(sc)}: ` : ''}${out.connections ? 'The connection trace has no outbound dial of a subject peer.' : 'No connections.csv in this directory: run with --trace to record one.'}</p>`;
+      sections.raster.extra = (sections.raster.extra ?? '') + `<p class="note">${multi ? `${escapeHtml(label)}: ` : ''}${out.connections ? 'The connection trace has no outbound dial of a subject peer.' : 'No connections.csv in this directory: run with --trace to record one.'}</p>`;
     }
+  }
+  for (const sc of out.scenarios) {
+    const sfx = out.scenarios.length > 1 ? `-${slug(sc)}` : '';
+    const stats = statsFor(out, sc);
+    const barsId = `summary${sfx}`;
+    const bars = summaryBarsChart(stats, { styles: stylesMap, id: barsId, scenario: sc });
+    plots.push({ name: barsId, svg: bars });
+    sections.summary.figures.push({ svg: bars, caption: `${out.scenarios.length > 1 ? `${sc}: ` : ''}Bars: mean ± 95% CI; dots: paired difference ± 95% CI. Hover a bar or dot for the numbers; plots/${barsId}.png` });
+    sections.summary.extra = (sections.summary.extra ?? '') + statsTable(stats, styles);
   }
 
   const plotsDir = join(outDir, 'plots');

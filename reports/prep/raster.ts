@@ -38,6 +38,8 @@ export interface RasterOptions {
   subjectGroup?: string;
   /** At most this many remote-peer rows: the most dialled ones (default 60). */
   maxRows?: number;
+  /** The sweep point to draw (default: every row, i.e. a plain run's ''). */
+  pointLabel?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface RasterOptions {
 export function rasterData(conns: readonly ConnectionRow[], scenario: string, policies: readonly string[], o: RasterOptions = {}): RasterData | null {
   const group = o.subjectGroup ?? 'subject';
   const maxRows = o.maxRows ?? 60;
-  const rows = conns.filter((c) => c.scenario === scenario && c.from_group === group);
+  const rows = conns.filter((c) => c.scenario === scenario && c.from_group === group && (o.pointLabel === undefined || c.pointLabel === o.pointLabel));
   const repsByPolicy = new Map<string, Set<number>>();
   for (const c of rows) {
     let s = repsByPolicy.get(c.policy);

@@ -64,8 +64,9 @@ export function completionShare(run: TimeseriesRun, group: 'subject' | 'swarm', 
   return col.map((v) => (v === null ? null : 100 * v * scale));
 }
 
-export function runKeyString(k: { scenario: string; policy: string; rep: number; seed: number }): string {
-  return `${k.scenario}\u0000${k.policy}\u0000${k.rep}\u0000${k.seed}`;
+/** Identity of a run: scenario, sweep point, policy, replication, seed. */
+export function runKeyString(k: { scenario: string; policy: string; rep: number; seed: number; pointLabel: string }): string {
+  return `${k.scenario}\u0000${k.pointLabel}\u0000${k.policy}\u0000${k.rep}\u0000${k.seed}`;
 }
 
 /** Subject and swarm band series of one chart. */

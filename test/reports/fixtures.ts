@@ -25,6 +25,8 @@ export interface FixtureOptions {
   withManifest?: boolean;
   withComparison?: boolean;
   scenario?: string;
+  /** Sweep points: values of an override column `population.leechers.count` (written after seed). */
+  points?: string[];
 }
 
 /** How many dials of the busiest subject peer per policy the fixture holds (for the raster assertions). */
@@ -39,6 +41,10 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
   const tsRows: (string | number)[][] = [];
   const connRows: (string | number)[][] = [];
   const dialsOfPeer: Record<string, number> = {};
+  const points = o.points ?? [null];
+  const pcols = o.points ? ['population.leechers.count'] : [];
+  for (const pt of points) {
+  const pv = pt === null ? [] : [pt];
   policies.forEach((policy, pi) => {
     const badness = pi === 1 ? 3 : pi === 0 ? 1 : 0.6; // main-2023 loops
     for (let rep = 0; rep < reps; rep++) {
@@ -55,7 +61,7 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
         summary[`${g}_completed_fraction`] = 0.9;
         summary[`${g}_convergence_s`] = '';
       }
-      sumRows.push([scenario, policy, rep, seed, ...SUMMARY_COLUMNS.map((c) => summary[c]!)]);
+      sumRows.push([scenario, policy, rep, seed, ...pv, ...SUMMARY_COLUMNS.map((c) => summary[c]!)]);
       const totals: Record<string, number> = { subject: 0, swarm: 0 };
       const completed: Record<string, number> = { subject: 0, swarm: 0 };
       for (let i = 1; i <= FIXTURE_INTERVALS; i++) {
@@ -71,7 +77,7 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
           row[`${g}_churn_per_peer_min`] = +(badness * (i < 5 ? 1.5 : 0.6) + rnd() * 0.2).toFixed(4);
           row[`${g}_completed_total`] = completed[g]!;
         }
-        tsRows.push([scenario, policy, rep, seed, ...TIMESERIES_COLUMNS.map((c) => row[c]!)]);
+        tsRows.push([scenario, policy, rep, seed, ...pv, ...TIMESERIES_COLUMNS.map((c) => row[c]!)]);
       }
       if (rep === 0) {
         // subject peer RASTER_PEER dials remotes 100..(100+k) repeatedly; peer 8 dials a little
@@ -83,14 +89,15 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
           const outcome = outcomes[(k * 7 + pi) % outcomes.length]!;
           const hs = outcome === 'wasted' || outcome === 'useful' || outcome === 'open' ? t + 0.2 : '';
           const close = outcome === 'open' ? '' : outcome === 'useful' ? t + 120 : t + 1;
-          connRows.push([scenario, policy, rep, seed, t, outcome === 'refused' || outcome === 'timeout' ? '' : t + 0.1, hs, close, RASTER_PEER, 100 + (k % 5), 'subject', 'swarm', 'transmission', 'libtorrent', outcome, outcome === 'wasted' ? 'seed_seed' : '', outcome === 'wasted' ? 'to' : '', outcome === 'useful' ? 16384 : 0, 0]);
+          connRows.push([scenario, policy, rep, seed, ...pv, t, outcome === 'refused' || outcome === 'timeout' ? '' : t + 0.1, hs, close, RASTER_PEER, 100 + (k % 5), 'subject', 'swarm', 'transmission', 'libtorrent', outcome, outcome === 'wasted' ? 'seed_seed' : '', outcome === 'wasted' ? 'to' : '', outcome === 'useful' ? 16384 : 0, 0]);
         }
-        connRows.push([scenario, policy, rep, seed, 50, 50.1, 50.2, 80, 8, 101, 'subject', 'swarm', 'transmission', 'libtorrent', 'useful', 'idle', 'from', 1000, 0]);
-        connRows.push([scenario, policy, rep, seed, 60, 60.1, 60.2, 90, 200, RASTER_PEER, 'swarm', 'subject', 'libtorrent', 'transmission', 'wasted', 'seed_seed', 'from', 0, 0]);
+        connRows.push([scenario, policy, rep, seed, ...pv, 50, 50.1, 50.2, 80, 8, 101, 'subject', 'swarm', 'transmission', 'libtorrent', 'useful', 'idle', 'from', 1000, 0]);
+        connRows.push([scenario, policy, rep, seed, ...pv, 60, 60.1, 60.2, 90, 200, RASTER_PEER, 'swarm', 'subject', 'libtorrent', 'transmission', 'wasted', 'seed_seed', 'from', 0, 0]);
       }
     }
   });
-  const id = ['scenario', 'policy', 'rep', 'seed'];
+  }
+  const id = ['scenario', 'policy', 'rep', 'seed', ...pcols];
   writeFileSync(join(dir, 'summary.csv'), stringify(sumRows, { header: true, columns: [...id, ...SUMMARY_COLUMNS] }));
   writeFileSync(join(dir, 'timeseries.csv'), stringify(tsRows, { header: true, columns: [...id, ...TIMESERIES_COLUMNS] }));
   if (o.withConnections !== false) writeFileSync(join(dir, 'connections.csv'), stringify(connRows, { header: true, columns: [...id, ...CONNECTION_COLUMNS] }));

@@ -5,7 +5,7 @@ import { rasterData, rasterMarks } from '../../reports/prep/raster.js';
 import { summaryStats } from '../../reports/prep/summary.js';
 import { bandSeries, completionSeries, completionShare } from '../../reports/prep/timeseries.js';
 
-const run = (policy: string, rep: number, t: number[], cols: Record<string, (number | null)[]>): TimeseriesRun => ({ scenario: 's', policy, rep, seed: 100 + rep, t, cols });
+const run = (policy: string, rep: number, t: number[], cols: Record<string, (number | null)[]>): TimeseriesRun => ({ scenario: 's', policy, rep, seed: 100 + rep, point: {}, pointLabel: '', t, cols });
 const sum = (policy: string, rep: number, values: Record<string, number | null>): SummaryRow => ({ scenario: 's', policy, rep, seed: 100 + rep, point: {}, pointLabel: '', values });
 
 describe('policyStyles', () => {
@@ -87,7 +87,7 @@ describe('summaryStats', () => {
 
 describe('rasterData', () => {
   const c = (policy: string, rep: number, from: number, to: number, t: number, outcome = 'wasted', from_group = 'subject'): ConnectionRow => ({
-    scenario: 's', policy, rep, seed: 100 + rep, t_dial: t, t_connect: null, t_handshake: null, t_close: null, from, to, from_group, to_group: 'swarm',
+    scenario: 's', policy, rep, seed: 100 + rep, pointLabel: '', t_dial: t, t_connect: null, t_handshake: null, t_close: null, from, to, from_group, to_group: 'swarm',
     from_client: 'transmission', to_client: 'transmission', outcome, close_reason: '', closed_by: '', bytes_from_to: 0, bytes_to_from: 0,
   });
   it('picks the busiest subject peer of the lowest replication traced for every policy, same peer in every panel', () => {
@@ -144,7 +144,7 @@ describe('rasterMarks', () => {
 
 describe('completion of a group without leechers', () => {
   it('gives no curve instead of a flat zero', () => {
-    const r: TimeseriesRun = { scenario: 's', policy: 'a', rep: 0, seed: 1, t: [60, 120], cols: { subject_completed_total: [0, 0] } };
+    const r: TimeseriesRun = { scenario: 's', policy: 'a', rep: 0, seed: 1, point: {}, pointLabel: '', t: [60, 120], cols: { subject_completed_total: [0, 0] } };
     const s: SummaryRow = { scenario: 's', policy: 'a', rep: 0, seed: 1, point: {}, pointLabel: '', values: { subject_completed_fraction: null } };
     expect(completionShare(r, 'subject', s)).toEqual([null, null]);
   });

@@ -56,6 +56,23 @@ describe('writeReport', () => {
     );
   });
 
+  it('a sweep gets time series and a raster per point, and one summary with the points side by side', async () => {
+    const dir = tempDir();
+    writeFixture(dir, { points: ['10', '20'] });
+    const r = await writeReport(dir);
+    const names = r.plots.filter((p) => p.endsWith('.svg')).map((p) => p.split('/').pop()).sort();
+    expect(names).toEqual(
+      [...['churn', 'completion', 'raster', 'wasted'].flatMap((n) => [`${n}-seed-heavy-population-leechers-count-10.svg`, `${n}-seed-heavy-population-leechers-count-20.svg`]), 'summary.svg'].sort(),
+    );
+    const summary = readFileSync(join(dir, 'plots', 'summary.svg'), 'utf8');
+    expect(summary).toContain('population.leechers.count=10');
+    expect(summary).toContain('population.leechers.count=20');
+    // each point's churn chart averages that point's runs only: 3 replications, not 6
+    const html = readFileSync(r.html, 'utf8');
+    const data = JSON.parse(html.match(/<script type="application\/json" id="report-data">(.*?)<\/script>/s)![1]!);
+    expect(data.charts['churn-seed-heavy-population-leechers-count-10'].facets.subject.series['transmission-4.1'][0][4]).toBe(3);
+  });
+
   it('missing or malformed inputs are InputErrors with one clear line, and nothing is written', async () => {
     const dir = tempDir();
     writeFixture(dir);
