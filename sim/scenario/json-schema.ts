@@ -79,7 +79,7 @@ export function unwrap(s: AnySchema): SchemaNode {
     case 'union': {
       const options = d.options as AnySchema[];
       // number | string (a quantity with units) is one value, not a choice of structures.
-      if (options.every((o) => !['object', 'array', 'tuple'].includes(defOf(strip(o)).type))) return { type: 'value', schema: cur };
+      if (options.every((o) => !['object', 'record', 'array', 'tuple'].includes(defOf(strip(o)).type))) return { type: 'value', schema: cur };
       return { type: 'union', options };
     }
     case 'array':
@@ -139,6 +139,7 @@ export function schemaAt(root: AnySchema, path: readonly string[]): AnySchema | 
         const u = unwrap(o);
         if (u.type === 'object' && u.shape[key]) next = u.shape[key];
       }
+      if (!next) for (const o of n.options) if (unwrap(o).type === 'record') next = (unwrap(o) as { value: AnySchema }).value;
     }
     if (!next) return undefined;
     cur = next;
@@ -187,6 +188,10 @@ export function describeExpected(s: AnySchema): string | undefined {
   if (d.type === 'boolean') return 'true or false';
   if (d.type === 'enum') return `one of ${Object.values(d.entries as Record<string, string>).join(', ')}`;
   if (d.type === 'literal') return (d.values as unknown[]).map((v) => JSON.stringify(v)).join(' or ');
+  if (d.type === 'union') {
+    const forms = formsOf(desc);
+    if (forms) return forms;
+  }
   if (d.type === 'pipe' || d.type === 'union') {
     const m = /\(([^()]*)\)\s*$/.exec(desc);
     if (m) return m[1];
@@ -198,7 +203,16 @@ export function describeExpected(s: AnySchema): string | undefined {
 function formsOf(desc: string): string | undefined {
   const i = desc.indexOf(': ');
   if (i < 0) return undefined;
-  return desc.slice(i + 2).split(';')[0]!.trim();
+  // Up to the first ';' outside brackets.
+  const rest = desc.slice(i + 2);
+  let depth = 0;
+  for (let k = 0; k < rest.length; k++) {
+    const c = rest[k];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ';' && depth === 0) return rest.slice(0, k).trim();
+  }
+  return rest.trim();
 }
 
 /**
@@ -257,6 +271,7 @@ export function scenarioFieldRows(): FieldRow[] {
       for (const o of n.options) {
         const u = unwrap(o);
         if (u.type === 'object') for (const [k, v] of Object.entries(u.shape)) visit(v, `${path}.${k}`, false);
+        else if (u.type === 'record') visit(u.value, `${path}.<name>`, false);
       }
     }
   };

@@ -249,13 +249,19 @@ function applyOverride(raw: Record<string, unknown>, o: Override, value: unknown
         const u = unwrap(s);
         return u.type === 'object' && key in u.shape;
       });
-      if (!option) throw new InputError(`${origin}: '${key}' is not a field of ${where} (${describeExpected(schema) ?? 'see swarmsim schema'})`);
-      // Switching to another form of the union: drop the form written in the file.
-      const cur = obj as Record<string, unknown>;
-      if (!(key in cur)) for (const k of Object.keys(cur)) delete cur[k];
-      const u = unwrap(option);
-      if (u.type !== 'object') throw new InputError(`${origin}: '${key}' is not a field of ${where}`);
-      next = u.shape[key];
+      const record = node.options.map((s) => unwrap(s)).find((u) => u.type === 'record');
+      if (option) {
+        // Switching to another form of the union: drop the form written in the file.
+        const cur = obj as Record<string, unknown>;
+        if (!(key in cur)) for (const k of Object.keys(cur)) delete cur[k];
+        const u = unwrap(option);
+        if (u.type !== 'object') throw new InputError(`${origin}: '${key}' is not a field of ${where}`);
+        next = u.shape[key];
+      } else if (record && record.type === 'record') {
+        next = record.value;
+      } else {
+        throw new InputError(`${origin}: '${key}' is not a field of ${where} (${describeExpected(schema) ?? 'see swarmsim schema'})`);
+      }
     } else if (node.type === 'array' || node.type === 'tuple') {
       const idx = Number(key);
       const len = (obj as unknown as unknown[]).length;
@@ -279,6 +285,10 @@ function applyOverride(raw: Record<string, unknown>, o: Override, value: unknown
     if (child === undefined || child === null) {
       const n = unwrap(next!);
       child = n.type === 'array' || n.type === 'tuple' ? [] : {};
+      container[key] = child;
+    } else if (typeof child !== 'object' && unwrap(next!).type === 'union') {
+      // A union written in its single-value form (behaviour: ghost) gets a mapping form.
+      child = {};
       container[key] = child;
     } else if (typeof child !== 'object') {
       throw new InputError(`${origin}: ${keys.slice(0, i + 1).join('.')} in ${file} is ${JSON.stringify(child)}, not a mapping`);
