@@ -48,6 +48,8 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
   const tMax = tMaxOf(facets);
   const tu = timeUnit(tMax);
   const curve = o.curve === 'step' ? d3.curveStepBefore : d3.curveLinear;
+  // overlapping bands add up: keep many policies from turning the plot grey
+  const bandOpacity = Math.round(Math.min(0.18, 0.5 / Math.max(1, styles.length)) * 1000) / 1000;
 
   facets.forEach((f, i) => {
     const plotH = bottom - top;
@@ -95,7 +97,7 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
     for (const s of styles) {
       const pts = f.series.get(s.policy) ?? [];
       const sg = marks.append('g').attr('class', 'series').attr('data-policy', s.policy).attr('data-facet', f.key);
-      sg.append('path').attr('class', 'band').attr('d', area(pts) ?? '').attr('fill', s.color).attr('fill-opacity', 0.18).attr('stroke', 'none');
+      sg.append('path').attr('class', 'band').attr('d', area(pts) ?? '').attr('fill', s.color).attr('fill-opacity', bandOpacity).attr('stroke', 'none');
       sg.append('path')
         .attr('class', 'line')
         .attr('d', line(pts) ?? '')
