@@ -1,5 +1,6 @@
 import { benchBareHeap, benchEngineHold } from './hold.js';
 import { round, type BenchRow } from './bench-row.js';
+import { benchScenarios } from './scenarios.js';
 
 /**
  * `npm run bench`: engine and model throughput. Ratios are taken between figures measured in
@@ -42,5 +43,4 @@ for (const pending of [10_000, 1_000_000]) {
   ratio(`ratio-engine-vs-bare-heap-${pending >= 1_000_000 ? '1m' : '10k'}`, bestE!, bestB!);
 }
 
-const scenarios = await import('./scenarios.js').catch(() => undefined);
-if (scenarios) for (const r of await scenarios.benchScenarios(want)) emit(r);
+for (const r of await benchScenarios(want)) emit(r);

@@ -26,6 +26,15 @@ export class Peer implements HostView {
   seedsConnected = 0;
   /** Flows this peer uploads on that are unchoked (regular slots plus the optimistic one). */
   unchoked = 0;
+  /**
+   * Handshakes of the last PEX interval, oldest first from `recentHead`, with the generation of
+   * the record at the time: a PEX message lists peers added since the previous one without
+   * scanning every open connection.
+   */
+  readonly recent: Connection[] = [];
+  readonly recentGen: number[] = [];
+  readonly recentT: number[] = [];
+  recentHead = 0;
   /** Interested peers this peer has choked: a free slot is offered only when some wait. */
   waitingForSlot = 0;
   /** The optimistic unchoke, rotated every third rechoke (30 s). */

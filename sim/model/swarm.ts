@@ -413,6 +413,10 @@ export class Swarm {
     this.deliverState(c, b, a, 'bitfield');
 
     this.transfers.connectionOpened(c, now);
+    if (this.pexAllowed) {
+      this.noteRecent(a, c, now);
+      this.noteRecent(b, c, now);
+    }
     this.scheduleCloseCheck(c, a);
     this.scheduleCloseCheck(c, b);
     if (this.pexAllowed) {
@@ -608,6 +612,21 @@ export class Swarm {
 
   // ---- PEX ------------------------------------------------------------------------------------
 
+  private noteRecent(p: Peer, c: Connection, now: number): void {
+    // Drop what no PEX message can ask for any more (older than one interval), in batches.
+    const horizon = now - this.scenario.discovery.pex.interval - 1;
+    while (p.recentHead < p.recentT.length && p.recentT[p.recentHead]! < horizon) p.recentHead++;
+    if (p.recentHead > 256 && p.recentHead * 2 > p.recentT.length) {
+      p.recent.splice(0, p.recentHead);
+      p.recentGen.splice(0, p.recentHead);
+      p.recentT.splice(0, p.recentHead);
+      p.recentHead = 0;
+    }
+    p.recent.push(c);
+    p.recentGen.push(c.gen);
+    p.recentT.push(now);
+  }
+
   /**
    * `sender` tells the other end of c about peers it connected to since its previous message on
    * this link (all current ones in the first message), at most max_added: PEX's "added" list.
@@ -619,18 +638,15 @@ export class Swarm {
     const pex = this.scenario.discovery.pex;
     const since = sideIdx === 0 ? c.pexSentA : c.pexSentB;
     let sent = 0;
-    for (let i = 0; i < sender.conns.length && sent < pex.max_added; i++) {
-      const o = sender.conns[i]!;
-      if (o.state !== ConnState.Open || o === c || o.tHandshake <= since) continue;
-      const q = o.other(sender);
-      if (q === receiver) continue;
-      // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
-      // sender reached it by dialling.
-      const flags = this.flagsArg;
-      flags.seed = flags.uploadOnly = q.done;
-      flags.connectable = o.a === sender ? true : undefined;
-      this.learn(receiver, q.id, Source.Pex, flags);
-      sent++;
+    if (since < 0) {
+      for (let i = 0; i < sender.conns.length && sent < pex.max_added; i++) sent += this.pexEntry(sender, receiver, sender.conns[i]!, c);
+    } else {
+      // Newest first back to the previous message; entries whose record was recycled are skipped.
+      for (let i = sender.recent.length - 1; i >= sender.recentHead && sent < pex.max_added; i--) {
+        if (sender.recentT[i]! <= since) break;
+        const o = sender.recent[i]!;
+        if (o.gen === sender.recentGen[i]) sent += this.pexEntry(sender, receiver, o, c);
+      }
     }
     if (sent > 0) this.wake(receiver);
     const handle = this.env.schedule(pex.interval, this.kPex, 2 * c.slot + sideIdx, c.gen);
@@ -641,6 +657,20 @@ export class Swarm {
       c.pexTimerB = handle;
       c.pexSentB = this.env.now;
     }
+  }
+
+  /** Lists o's far end to receiver if o is an open link other than c; returns 1 if listed. */
+  private pexEntry(sender: Peer, receiver: Peer, o: Connection, c: Connection): number {
+    if (o.state !== ConnState.Open || o === c) return 0;
+    const q = o.other(sender);
+    if (q === receiver) return 0;
+    // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
+    // sender reached it by dialling.
+    const flags = this.flagsArg;
+    flags.seed = flags.uploadOnly = q.done;
+    flags.connectable = o.a === sender ? true : undefined;
+    this.learn(receiver, q.id, Source.Pex, flags);
+    return 1;
   }
 
   // ---- sampling -------------------------------------------------------------------------------

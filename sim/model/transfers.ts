@@ -162,6 +162,13 @@ export class Transfers {
       if (!hasWanted(up.have, down.have)) setInterested(f, false);
       return false;
     }
+    this.activate(f, p);
+    return true;
+  }
+
+  /** Starts fetching piece p on flow f (p not held nor in flight at f.down). */
+  private activate(f: Flow, p: number): void {
+    const { up, down } = f;
     down.busy.set(p);
     f.piece = p;
     f.pieceSize = this.sizeOf(p);
@@ -174,7 +181,6 @@ export class Transfers {
     down.downFlows.push(f);
     this.retime(up);
     this.retime(down);
-    return true;
   }
 
   /** Removes an active flow from both ends' lists (no re-timing). */
@@ -241,7 +247,11 @@ export class Transfers {
       const fx = o.a === down ? o.ab : o.ba;
       if (fx.down.done || fx.down.have.has(p)) continue;
       setInterested(fx, true);
-      this.tryStart(fx);
+      // An unchoked idle flow found nothing to fetch before this HAVE: p is its one new
+      // candidate, so take it without a scan.
+      if (fx.unchoked && fx.upIdx < 0) {
+        if (!fx.down.busy.has(p) && fx.conn.state === ConnState.Open) this.activate(fx, p);
+      } else this.tryStart(fx);
     }
     if (down.done) this.becameSeed(down);
     else this.continueFlow(f);
