@@ -14,7 +14,7 @@ import { round, row, type BenchRow } from './bench-row.js';
 /**
  * Experiment machinery benchmarks (issue 5 "Performance"):
  * - `sweep-20-jobs-1` / `sweep-20-jobs-2`: a 20-run sweep of the default scenario (2 policies ×
- *   10 replications, full 2 h, files written) serially and on 2 worker threads;
+ *   10 replications, full 2 h, files written) serially and on 2 worker threads, best of two each;
  *   `ratio-sweep-jobs-2-vs-1` is the speed-up (target ≥ 1.8 on 2 cores). The two outputs are
  *   checked to be byte-identical.
  * - `worker-overhead-*`: what a worker thread costs per run of the default scenario, measured
@@ -45,15 +45,20 @@ async function sweepRows(): Promise<BenchRow[]> {
       command: ['sweep', 'bench'],
     };
     const out: BenchRow[] = [];
-    const results: Record<number, { seconds: number; events: number; dir: string }> = {};
-    for (const jobs of [1, 2]) {
+    const results: Record<number, { seconds: number; events: number; dir: string; runs: number }> = {};
+    // The machine is shared and noisy: alternate the two settings twice, keep the best of each.
+    for (const jobs of [1, 2, 2, 1]) {
       const dir = join(root, `jobs-${jobs}`);
+      rmSync(dir, { recursive: true, force: true });
       const t0 = now();
       const res = await runExperiment({ ...base, jobs, out: dir });
       const seconds = now() - t0;
       const events = res.runs.reduce((s, r) => s + r.events, 0);
-      results[jobs] = { seconds, events, dir };
-      out.push(row(`sweep-20-jobs-${jobs}`, events, seconds, { runs: res.runs.length, jobs, cpus: availableParallelism() }));
+      if (!results[jobs] || seconds < results[jobs]!.seconds) results[jobs] = { seconds, events, dir, runs: res.runs.length };
+    }
+    for (const jobs of [1, 2]) {
+      const r = results[jobs]!;
+      out.push(row(`sweep-20-jobs-${jobs}`, r.events, r.seconds, { runs: r.runs, jobs, cpus: availableParallelism() }));
     }
     const identical = filesOf(results[1]!.dir) === filesOf(results[2]!.dir);
     out.push({
