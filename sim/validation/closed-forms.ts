@@ -209,15 +209,14 @@ export interface StabilityVerdict {
 }
 
 /**
- * Verdict from the last-quarter means over H and 2H. A linearly growing count gives a ratio
- * near 2 (window midpoints 7H/8 and 14H/8); a stationary one a ratio near 1. The count is
- * called growing when the ratio exceeds `ratioLimit` (default 1.4, between the two) and it
- * grew by more than `minIncrease` peers (default 3, so that a handful of peers is noise).
+ * Verdict from the last-quarter means over H and 2H: growing when the growth rate they imply
+ * exceeds `threshold` (peers/s), flat otherwise. A count growing linearly at r from any
+ * offset implies r; a stationary one implies 0 plus noise. Choose the threshold before
+ * looking at the runs, the same for every case compared, e.g. half of the λ − U_s growth
+ * expected in the unstable case, so that both verdicts have the same margin.
  */
-export function stabilityVerdict(e: StabilityEvidence, ratioLimit = 1.4, minIncrease = 3): StabilityVerdict {
+export function stabilityVerdict(e: StabilityEvidence, threshold: number): StabilityVerdict {
   const ratio = e.lastQuarter2H / Math.max(e.lastQuarterH, 1e-9);
-  const increase = e.lastQuarter2H - e.lastQuarterH;
-  const growth = increase / ((7 * e.horizon) / 8);
-  const verdict: Stability = ratio > ratioLimit && increase > minIncrease ? 'unstable' : 'stable';
-  return { verdict, ratio, growth };
+  const growth = (e.lastQuarter2H - e.lastQuarterH) / ((7 * e.horizon) / 8);
+  return { verdict: growth > threshold ? 'unstable' : 'stable', ratio, growth };
 }

@@ -4,7 +4,7 @@ import type { Peer } from '../model/peer.js';
 /**
  * Watches a run beside the metrics recorder (attach with `buildRun(req, [obs])`) and keeps what
  * the fluid-model and Little's-law checks need: the number of online leechers x(t) and seeds y(t),
- * their integrals over the whole run and over a window [from, ∞), and x, y at each sample instant.
+ * their integrals over the whole run and over given windows, and x, y at each sample instant.
  *
  * x counts online peers that do not hold the whole file; y online peers that do (seeds from the
  * start and leechers that completed). It is updated only from observer events, so comparing its
@@ -17,26 +17,33 @@ export class OccupancyObserver implements SwarmObserver {
   /** ∫₀ᵗ x dt and ∫₀ᵗ y dt up to lastT. */
   intX = 0;
   intY = 0;
-  /** The same restricted to [from, t]. */
-  winX = 0;
-  winY = 0;
+  /** The same restricted to each window [from, to]. */
+  readonly winX: number[];
+  readonly winY: number[];
   lastT = 0;
   /** (t, x, y) at each sample instant. */
   readonly samples: { t: number; x: number; y: number }[] = [];
   /** Largest x seen. */
   maxX = 0;
 
-  constructor(readonly from = 0) {}
+  /** `windows`: [from, to] intervals over which to keep time averages as well. */
+  constructor(readonly windows: readonly (readonly [number, number])[] = []) {
+    this.winX = windows.map(() => 0);
+    this.winY = windows.map(() => 0);
+  }
 
   private advance(now: number): void {
     const dt = now - this.lastT;
     if (dt > 0) {
       this.intX += this.x * dt;
       this.intY += this.y * dt;
-      const w = now - Math.max(this.lastT, this.from);
-      if (w > 0) {
-        this.winX += this.x * w;
-        this.winY += this.y * w;
+      for (let i = 0; i < this.windows.length; i++) {
+        const [from, to] = this.windows[i]!;
+        const w = Math.min(now, to) - Math.max(this.lastT, from);
+        if (w > 0) {
+          this.winX[i]! += this.x * w;
+          this.winY[i]! += this.y * w;
+        }
       }
     }
     this.lastT = now;
@@ -79,10 +86,11 @@ export class OccupancyObserver implements SwarmObserver {
     this.advance(end);
   }
 
-  /** Time-averaged x and y over [from, end] (call finish(end) first). */
-  windowMeans(end: number): { x: number; y: number } {
-    const len = end - this.from;
-    return { x: this.winX / len, y: this.winY / len };
+  /** Time-averaged x and y over window i (call finish(end) first, end ≥ the window's end). */
+  windowMeans(i = 0): { x: number; y: number } {
+    const [from, to] = this.windows[i]!;
+    const len = to - from;
+    return { x: this.winX[i]! / len, y: this.winY[i]! / len };
   }
 }
 

@@ -192,16 +192,18 @@ describe('Hajek–Zhu verdict helpers (§3)', () => {
   });
 
   it('calls a linearly growing count unstable and a flat one stable', () => {
-    // x(t) = r t: last-quarter means r·7H/8 and r·14H/8.
+    // x(t) = x0 + r t: last-quarter means x0 + r·7H/8 and x0 + r·14H/8, whatever the offset x0.
     const r = 0.05;
     const H = 4000;
-    const grow = stabilityVerdict({ lastQuarterH: (r * 7 * H) / 8, lastQuarter2H: (r * 14 * H) / 8, horizon: H });
-    expect(grow.verdict).toBe('unstable');
-    expect(grow.ratio).toBeCloseTo(2, 12);
-    expect(grow.growth).toBeCloseTo(r, 12);
-    expect(stabilityVerdict({ lastQuarterH: 12, lastQuarter2H: 13.5, horizon: H }).verdict).toBe('stable');
-    // Doubling from 1 to 2 peers is noise, not growth.
-    expect(stabilityVerdict({ lastQuarterH: 1, lastQuarter2H: 2, horizon: H }).verdict).toBe('stable');
+    for (const x0 of [0, 150]) {
+      const grow = stabilityVerdict({ lastQuarterH: x0 + (r * 7 * H) / 8, lastQuarter2H: x0 + (r * 14 * H) / 8, horizon: H }, r / 2);
+      expect(grow.verdict).toBe('unstable');
+      expect(grow.growth).toBeCloseTo(r, 12);
+    }
+    expect(stabilityVerdict({ lastQuarterH: 0.05 * 3500, lastQuarter2H: 0.05 * 7000, horizon: H }, 0.025).ratio).toBeCloseTo(2, 12);
+    // Flat within noise: 12 → 13.5 peers over 3500 s is 0.0004 peers/s.
+    expect(stabilityVerdict({ lastQuarterH: 12, lastQuarter2H: 13.5, horizon: H }, r / 2).verdict).toBe('stable');
+    expect(stabilityVerdict({ lastQuarterH: 60, lastQuarter2H: 20, horizon: H }, r / 2).verdict).toBe('stable');
   });
 });
 

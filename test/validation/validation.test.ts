@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { listPolicies } from '../../sim/policies/registry.js';
+import { hajekZhuGrowthRate, hajekZhuPrediction, stabilityVerdict } from '../../sim/validation/closed-forms.js';
+import {
+  doubled,
+  HZ_GROWTH_THRESHOLD,
+  HZ_OTHER_POLICY,
+  HZ_POLICY,
+  HZ_SEEDING,
+  HZ_STABLE,
+  HZ_UNSTABLE,
+  KR_HARD,
+  KR_HARD_SEEDS,
+  KR_SOFT,
+  KR_SOFT_LIMIT,
+  KR_SOFT_POLICY,
+  QS_ABORT,
+  QS_DOWNLOAD,
+  QS_POLICY,
+  QS_TOLERANCE,
+  QS_UPLOAD,
+  WHOLE_FILE,
+} from '../../sim/validation/config.js';
+import { runWholeFile } from '../../sim/validation/flash-crowd.js';
+import { runMissingPiece, type MissingPieceParams } from '../../sim/validation/hajek-zhu.js';
+import { runFlashCrowd } from '../../sim/validation/kumar-ross.js';
+import { checkLittle } from '../../sim/validation/little.js';
+import { closedFormOf, runSteadyState, steadyStateScenario, type SteadyStateParams } from '../../sim/validation/qiu-srikant.js';
+import { missingPieceScenario } from '../../sim/validation/hajek-zhu.js';
+import { flashCrowdScenario } from '../../sim/validation/kumar-ross.js';
+import { mean, relErr } from '../../sim/validation/stats.js';
+
+/**
+ * The swarm model against the closed forms of shared/reference/validation.md. Sized for about
+ * half a minute of CPU; scripts/validation.ts runs the same checks with more seeds and longer
+ * horizons and writes docs/validation.md.
+ */
+
+const POLICIES = listPolicies().map((p) => p.name);
+
+describe('§1 Kumar–Ross: a flash crowd never completes before T_min', () => {
+  for (const [term, params] of Object.entries(KR_HARD)) {
+    it(`${term} term binding: every built-in policy, seeds ${KR_HARD_SEEDS.join(', ')}`, () => {
+      const lines: string[] = [];
+      for (const policy of POLICIES) {
+        for (const seed of KR_HARD_SEEDS) {
+          const r = runFlashCrowd(params, policy, seed);
+          expect(r.binding).toBe(term);
+          expect(r.tSim, `${policy} seed ${seed} did not converge`).not.toBeNull();
+          expect(r.tSim!, `${policy} seed ${seed}`).toBeGreaterThanOrEqual(r.tMin);
+          lines.push(`${policy}/${seed}: ${r.ratio.toFixed(3)}`);
+        }
+      }
+      console.log(`Kumar–Ross ${term} binding, T_sim/T_min: ${lines.join(', ')}`);
+    });
+  }
+
+  it(`aggregate term binding, ideal network, 512 pieces: within ${KR_SOFT_LIMIT}× of T_min`, () => {
+    const rs = [1, 2, 3].map((seed) => runFlashCrowd(KR_SOFT.aggregate, KR_SOFT_POLICY, seed));
+    const ratio = mean(rs.map((r) => r.ratio));
+    console.log(`Kumar–Ross soft (aggregate binds): ratios ${rs.map((r) => r.ratio.toFixed(3)).join(', ')}`);
+    expect(rs.every((r) => r.ratio >= 1)).toBe(true);
+    expect(ratio).toBeLessThanOrEqual(KR_SOFT_LIMIT);
+  });
+
+  // Known model issue (reported to the model owner): when the seed term binds, the seed must send
+  // each piece about once, but pickRarest (sim/model/piece-picker.ts) breaks ties by "first
+  // found from a random word", so concurrent downloads from the seed pick the same piece, and it
+  // returns early at availability ≤ 1, before pieces nobody has. The seed sends ~1.7 copies of
+  // each piece before the last one leaves it. With uniform random tie-breaking among the rarest
+  // the ratio is ~1.09. When the picker is fixed this test fails: turn `it.fails` into `it`.
+  it.fails(`seed term binding, ideal network, 512 pieces: within ${KR_SOFT_LIMIT}× of T_min (fails: piece picker ties)`, () => {
+    const rs = [1, 2, 3].map((seed) => runFlashCrowd(KR_SOFT.seed, KR_SOFT_POLICY, seed));
+    console.log(`Kumar–Ross soft (seed binds): ratios ${rs.map((r) => r.ratio.toFixed(3)).join(', ')}`);
+    expect(rs.every((r) => r.ratio >= 1)).toBe(true);
+    expect(mean(rs.map((r) => r.ratio))).toBeLessThanOrEqual(KR_SOFT_LIMIT);
+  });
+});
+
+function expectSteadyState(p: SteadyStateParams, seeds: number[]) {
+  const cf = closedFormOf(p);
+  const rs = seeds.map((seed) => runSteadyState(p, QS_POLICY, seed));
+  const x = mean(rs.map((r) => r.x));
+  const y = mean(rs.map((r) => r.y));
+  const T = mean(rs.map((r) => r.T));
+  console.log(
+    `Qiu–Srikant λ=${p.lambda} θ=${p.theta} (${cf.branch}-limited): x ${x.toFixed(2)}/${cf.x.toFixed(2)}, y ${y.toFixed(2)}/${cf.y.toFixed(2)}, T ${T.toFixed(1)}/${cf.T.toFixed(1)}`,
+  );
+  for (const r of rs) expect(r.censored).toBe(0);
+  expect(relErr(x, cf.x)).toBeLessThanOrEqual(QS_TOLERANCE);
+  expect(relErr(y, cf.y)).toBeLessThanOrEqual(QS_TOLERANCE);
+  expect(relErr(T, cf.T)).toBeLessThanOrEqual(QS_TOLERANCE);
+  return { T, cf };
+}
+
+describe('§2 Qiu–Srikant: steady state of Poisson arrivals with exponential seeding', () => {
+  for (const [name, p] of [
+    ['download', QS_DOWNLOAD],
+    ['upload', QS_UPLOAD],
+  ] as const) {
+    it(`${name}-limited: x̄, ȳ and T within ${QS_TOLERANCE * 100} %, T flat when λ doubles`, () => {
+      expect(closedFormOf(p).branch).toBe(name);
+      const one = expectSteadyState(p, [1, 2]);
+      const two = expectSteadyState(doubled(p, true), [1]);
+      expect(relErr(two.T, one.T)).toBeLessThanOrEqual(QS_TOLERANCE);
+    });
+  }
+
+  it('with aborts (θ = 1/2000 s⁻¹, download-limited): x̄, ȳ and T within 15 %', () => {
+    expectSteadyState(QS_ABORT, [1]);
+  });
+});
+
+describe("§4 Little's law", () => {
+  const cases = [
+    ['steady state with aborts', steadyStateScenario({ ...QS_ABORT, horizon: 2500 })],
+    ['departure on completion', missingPieceScenario(HZ_STABLE, 600)],
+    ['flash crowd', flashCrowdScenario(KR_HARD.seed, QS_POLICY)],
+  ] as const;
+  for (const [name, s] of cases) {
+    it(`sample path, ${name}: ∫x dt = Σ leecher time and ∫y dt = Σ seed time to floating-point precision`, () => {
+      const r = checkLittle(s, QS_POLICY, 7);
+      expect(r.peers).toBeGreaterThan(10);
+      expect(Math.abs(r.intLeechers - r.sumLeecherTime)).toBeLessThanOrEqual(1e-9 * Math.max(1, r.sumLeecherTime));
+      expect(Math.abs(r.intSeeds - r.sumSeedTime)).toBeLessThanOrEqual(1e-9 * Math.max(1, r.sumSeedTime));
+      expect(Math.abs(r.recorderPeerSeconds - r.sumOnlineTime)).toBeLessThanOrEqual(1e-9 * Math.max(1, r.sumOnlineTime));
+      expect(r.sampleMismatches).toBe(0);
+    });
+  }
+  it('the steady-state run has aborted and completed leechers (the identity covers both)', () => {
+    const r = checkLittle(cases[0][1], QS_POLICY, 7);
+    expect(r.aborted).toBeGreaterThan(0);
+    expect(r.completed).toBeGreaterThan(0);
+  });
+});
+
+function verdictOf(p: MissingPieceParams, policy: string, seed: number) {
+  const r = runMissingPiece(p, policy, seed);
+  const v = stabilityVerdict({ lastQuarterH: r.lastQuarterH, lastQuarter2H: r.lastQuarter2H, horizon: p.horizon }, HZ_GROWTH_THRESHOLD);
+  console.log(
+    `Hajek–Zhu λ=${p.lambda} U_s=${p.seedPiecesPerSecond} stay=${p.stay} ${policy}/${seed}: last quarter H ${r.lastQuarterH.toFixed(1)}, 2H ${r.lastQuarter2H.toFixed(1)}, implied growth ${v.growth.toFixed(3)}/s, fitted over [H, 2H] ${r.growth.toFixed(3)}/s, missing share ${r.missingShare.toFixed(2)} → ${v.verdict}`,
+  );
+  return { r, v };
+}
+
+describe('§3 Hajek–Zhu: missing-piece stability with departure on completion', () => {
+  it('λ = 0.8·U_s: the last-quarter leecher count does not grow with the horizon (stable)', () => {
+    expect(hajekZhuPrediction(HZ_STABLE.lambda, HZ_STABLE.seedPiecesPerSecond)).toBe('stable');
+    const { v } = verdictOf(HZ_STABLE, HZ_POLICY, 1);
+    expect(v.verdict).toBe('stable');
+  });
+
+  it('λ = 1.2·U_s: it grows about linearly at ≈ λ − U_s, and most leechers lack the same piece (unstable)', () => {
+    expect(hajekZhuPrediction(HZ_UNSTABLE.lambda, HZ_UNSTABLE.seedPiecesPerSecond)).toBe('unstable');
+    const { r, v } = verdictOf(HZ_UNSTABLE, HZ_POLICY, 1);
+    expect(v.verdict).toBe('unstable');
+    expect(r.missingShare).toBeGreaterThan(0.5);
+    const predicted = hajekZhuGrowthRate(HZ_UNSTABLE.lambda, HZ_UNSTABLE.seedPiecesPerSecond);
+    expect(r.growth).toBeGreaterThan(0.5 * predicted);
+    expect(r.growth).toBeLessThan(2 * predicted);
+  });
+
+  it(`another reconnect policy (${HZ_OTHER_POLICY}) does not flip the unstable verdict`, () => {
+    expect(verdictOf(HZ_UNSTABLE, HZ_OTHER_POLICY, 1).v.verdict).toBe('unstable');
+  });
+
+  it('λ = 1.2·U_s with peers seeding ~one piece after completion: stable', () => {
+    expect(verdictOf(HZ_SEEDING, HZ_POLICY, 1).v.verdict).toBe('stable');
+  });
+
+  it("a run's first H seconds do not depend on its horizon (so one 2H run gives both windows)", () => {
+    const p = { ...HZ_UNSTABLE, horizon: 100 };
+    const short = runMissingPiece(p, HZ_POLICY, 3, p.horizon);
+    const long = runMissingPiece(p, HZ_POLICY, 3);
+    expect(long.lastQuarterH).toBe(short.lastQuarterH);
+  });
+});
+
+describe('§5 flash crowd, one-piece torrent (whole-file transfers from one source)', () => {
+  it('all-complete time ≥ (F/u)·⌈log₂(N + 1)⌉ and completions by t ≤ 2^⌊tu/F⌋ − 1, every built-in policy', () => {
+    const lines: string[] = [];
+    for (const policy of POLICIES) {
+      const r = runWholeFile(WHOLE_FILE, policy, 1);
+      expect(r.tSim, policy).not.toBeNull();
+      expect(r.tSim!, policy).toBeGreaterThanOrEqual(r.bound);
+      expect(r.countViolations, policy).toBe(0);
+      lines.push(`${policy}: ${(r.tSim! / r.bound).toFixed(2)}`);
+    }
+    console.log(`whole-file flash crowd, T_sim / bound (${WHOLE_FILE.leechers} leechers): ${lines.join(', ')}`);
+  });
+});
