@@ -151,8 +151,11 @@ async function execute(
   let done = 0;
   let failed = 0;
   try {
+    // Traced runs take longest (they record every connection): start them first so no thread is
+    // left with one at the end. The order of execution never shows in the files.
+    const order = [...todo.filter((r) => r.trace !== 'none'), ...todo.filter((r) => r.trace === 'none')];
     await runTasks(
-      todo.map((r) => taskOf(plan, r)),
+      order.map((r) => taskOf(plan, r)),
       {
         jobs,
         onOutcome: (o) => {
