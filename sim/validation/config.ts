@@ -110,3 +110,19 @@ export const HZ_OTHER_POLICY = 'transmission-main-2023';
 
 /** One-piece torrent: F = 1 MiB, every node uploads 1 MiB/s, F/u = 1 s; N = 31 → bound 5 s. */
 export const WHOLE_FILE: WholeFileParams = { leechers: 31, fileSize: 1 << 20, upload: 1 << 20 };
+
+// ---- docs/validation.md (scripts/validation.ts): more seeds, longer horizons --------------------
+
+export const DOCS = {
+  krHardSeeds: [1, 2, 3, 4, 5],
+  krSoftSeeds: [1, 2, 3, 4, 5, 6, 7, 8],
+  qsSeeds: [1, 2, 3, 4],
+  /** Horizon of the Qiu–Srikant runs at λ; at 2λ and 4λ the measured span shrinks so that about as many arrivals count. */
+  qsHorizon: 16_000,
+  hzStableSeeds: [1, 2, 3, 4],
+  hzUnstableSeeds: [1, 2],
+  /** H for λ = 0.8·U_s and for the seeding case (the unstable case keeps HZ_UNSTABLE.horizon: its cost grows with H²). */
+  hzStableHorizon: 2000,
+  hzOtherPolicies: ['transmission-main-2023', 'libtorrent-2.1', 'naive'],
+  wholeFileSeeds: [1, 2, 3],
+};

@@ -86,7 +86,12 @@ function expectSteadyState(p: SteadyStateParams, seeds: number[]) {
   console.log(
     `Qiu–Srikant λ=${p.lambda} θ=${p.theta} (${cf.branch}-limited): x ${x.toFixed(2)}/${cf.x.toFixed(2)}, y ${y.toFixed(2)}/${cf.y.toFixed(2)}, T ${T.toFixed(1)}/${cf.T.toFixed(1)}`,
   );
-  for (const r of rs) expect(r.censored).toBe(0);
+  for (const r of rs) {
+    expect(r.censored).toBe(0);
+    // Little's law on the stationary run (§4 item 2): x̄ ≈ λ·T, ȳ ≈ throughput × 1/γ.
+    expect(relErr(r.x, r.lambdaRealised * r.T)).toBeLessThanOrEqual(0.05);
+    expect(relErr(r.y, r.completionRate / p.gamma)).toBeLessThanOrEqual(0.05);
+  }
   expect(relErr(x, cf.x)).toBeLessThanOrEqual(QS_TOLERANCE);
   expect(relErr(y, cf.y)).toBeLessThanOrEqual(QS_TOLERANCE);
   expect(relErr(T, cf.T)).toBeLessThanOrEqual(QS_TOLERANCE);
