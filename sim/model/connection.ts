@@ -94,6 +94,9 @@ export class Connection {
   /** How each end counted the other in its piece availability: 0 not counted, 1 bitfield, 2 seed. */
   aCountsB = 0;
   bCountsA = 0;
+  /** Each end's piece sequence number when the link opened (its bitfield covered up to there). */
+  aSeqAtOpen = 0;
+  bSeqAtOpen = 0;
   /** Bad pieces received by each end on this link (hash failures). */
   strikesA = 0;
   strikesB = 0;
@@ -127,7 +130,7 @@ export class Connection {
     this.closeReason = '';
     this.closedBy = '';
     this.tcpResult = 0;
-    this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = 0;
+    this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = this.aSeqAtOpen = this.bSeqAtOpen = 0;
     this.aIdx = this.bIdx = -1;
     this.subject = a.isSubject || b.isSubject;
     this.ab.reset(a, b);

@@ -35,6 +35,11 @@ export class Peer implements HostView {
   readonly recentGen: number[] = [];
   readonly recentT: number[] = [];
   recentHead = 0;
+  /** Pieces received so far (sequence numbers of HAVEs), and those not yet announced. */
+  haveSeq = 0;
+  readonly pending: number[] = [];
+  readonly pendingSeq: number[] = [];
+  haveFlushHandle = -1;
   /** Interested peers this peer has choked: a free slot is offered only when some wait. */
   waitingForSlot = 0;
   /** The optimistic unchoke, rotated every third rechoke (30 s). */

@@ -1,21 +1,25 @@
+import type { RandomStream } from '../engine/random.js';
 import type { Bitfield } from './bitfield.js';
 
 /**
- * Rarest first: among the pieces `other` has, `mine` lacks and `busy` does not mark, the one
- * with the lowest availability among the downloader's connected peers. Ties go to the first
- * found from word `start` around the field, so a random start spreads equally rare pieces.
- * −1 when there is none. One pass over the words; bits are visited only where a word has any.
+ * Rarest first: among the pieces `other` has, `mine` lacks and `busy` does not mark, one with
+ * the lowest availability among the downloader's connected peers, chosen uniformly at random
+ * among equally rare pieces (reservoir sampling). −1 when there is none. One pass over the
+ * words; bits are visited only where a word has any.
+ *
+ * Uniform ties matter: when a seed feeds several leechers at once, all its pieces are equally
+ * rare to them, and a coarser tie-break (first piece from a random word) made them fetch the same
+ * pieces, halving how fast new pieces entered the swarm (docs/validation.md §1).
  */
-export function pickRarest(other: Bitfield, mine: Bitfield, busy: Bitfield, avail: Uint16Array, start: number): number {
+export function pickRarest(other: Bitfield, mine: Bitfield, busy: Bitfield, avail: Uint16Array, rng: RandomStream): number {
   const a = other.words;
   const b = mine.words;
   const c = busy.words;
   const n = a.length;
   let best = -1;
   let bestAvail = 0x10000;
-  for (let k = 0; k < n; k++) {
-    let w = start + k;
-    if (w >= n) w -= n;
+  let ties = 0;
+  for (let w = 0; w < n; w++) {
     let x = (a[w]! & ~b[w]! & ~c[w]!) >>> 0;
     while (x !== 0) {
       const low = x & -x;
@@ -24,8 +28,8 @@ export function pickRarest(other: Bitfield, mine: Bitfield, busy: Bitfield, avai
       if (v < bestAvail) {
         bestAvail = v;
         best = i;
-        if (v <= 1) return best; // nobody else connected has it: cannot do better
-      }
+        ties = 1;
+      } else if (v === bestAvail && rng.uniform() * ++ties < 1) best = i;
       x = (x ^ low) >>> 0;
     }
   }

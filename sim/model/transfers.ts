@@ -35,6 +35,8 @@ const OPTIMISTIC_EVERY = 3;
 export class Transfers {
   private readonly kPiece: number;
   private readonly kRechoke: number;
+  private readonly kFlush: number;
+  private readonly haveBatch: number;
   private readonly pieceSize: number;
   private readonly lastPieceSize: number;
   private readonly pieces: number;
@@ -53,6 +55,8 @@ export class Transfers {
     this.lastPieceSize = scenario.torrent.size - (this.pieces - 1) * this.pieceSize;
     this.kPiece = env.register((fid) => this.onPiece(this.flow(fid)));
     this.kRechoke = env.register((pid) => this.rechoke(this.peers[pid]!));
+    this.kFlush = env.register((pid) => this.flushHaves(this.peers[pid]!));
+    this.haveBatch = scenario.network.have_batch;
   }
 
   private flow(fid: number): Flow {
@@ -70,12 +74,16 @@ export class Transfers {
   }
 
   peerOffline(p: Peer): void {
+    this.flushHaves(p);
     if (p.rechokeHandle >= 0) this.env.cancel(p.rechokeHandle);
     p.rechokeHandle = -1;
     p.optimistic = null;
   }
 
   connectionOpened(c: Connection, _now: number): void {
+    // Each side's bitfield is what it holds now, announced or not.
+    c.aSeqAtOpen = c.a.haveSeq;
+    c.bSeqAtOpen = c.b.haveSeq;
     c.aCountsB = this.countIn(c.a, c.b);
     c.bCountsA = this.countIn(c.b, c.a);
     this.evaluate(c.ab);
@@ -102,7 +110,7 @@ export class Transfers {
     return 1;
   }
 
-  private uncount(local: Peer, remote: Peer, how: number): void {
+  private uncount(local: Peer, remote: Peer, how: number, sinceSeq: number): void {
     const avail = local.avail;
     if (avail === null || how === 0) return;
     if (how === 2) {
@@ -118,6 +126,8 @@ export class Transfers {
         x = (x ^ low) >>> 0;
       }
     }
+    // Pieces the remote got after this link opened and has not announced yet were never counted.
+    for (let k = 0; k < remote.pending.length; k++) if (remote.pendingSeq[k]! > sinceSeq) avail[remote.pending[k]!]!++;
   }
 
   /** Sets interest from bitfields and starts the flow when it can. */
@@ -153,11 +163,10 @@ export class Transfers {
   /** Picks a piece and activates the flow; false when every wanted piece is already in flight. */
   private startPiece(f: Flow): boolean {
     const { up, down } = f;
-    const start = this.rng.int(down.have.words.length);
     const p =
       down.avail === null || down.have.count < RANDOM_FIRST_PIECES
-        ? pickPiece(up.have, down.have, down.busy, start)
-        : pickRarest(up.have, down.have, down.busy, down.avail, start);
+        ? pickPiece(up.have, down.have, down.busy, this.rng.int(down.have.words.length))
+        : pickRarest(up.have, down.have, down.busy, down.avail, this.rng);
     if (p < 0) {
       if (!hasWanted(up.have, down.have)) setInterested(f, false);
       return false;
@@ -237,27 +246,60 @@ export class Transfers {
       return;
     }
     down.have.set(p);
-
-    // HAVE to every connected peer: their availability grows, some become interested.
-    for (const o of down.conns) {
-      if (o.state !== ConnState.Open) continue;
-      const other = o.other(down);
-      const counts = o.a === other ? o.aCountsB : o.bCountsA;
-      if (counts === 1 && other.avail !== null) other.avail[p]!++;
-      const fx = o.a === down ? o.ab : o.ba;
-      if (fx.down.done || fx.down.have.has(p)) continue;
-      setInterested(fx, true);
-      // An unchoked idle flow found nothing to fetch before this HAVE: p is its one new
-      // candidate, so take it without a scan.
-      if (fx.unchoked && fx.upIdx < 0) {
-        if (!fx.down.busy.has(p) && fx.conn.state === ConnState.Open) this.activate(fx, p);
-      } else this.tryStart(fx);
-    }
+    down.haveSeq++;
+    down.pending.push(p);
+    down.pendingSeq.push(down.haveSeq);
+    // HAVE messages go out in batches (network.have_batch); the last piece goes at once so
+    // that everyone learns of a new seed without delay.
+    if (down.done || this.haveBatch === 0) this.flushHaves(down);
+    else if (down.haveFlushHandle < 0) down.haveFlushHandle = this.env.schedule(this.haveBatch, this.kFlush, down.id);
     if (down.done) this.becameSeed(down);
     else this.continueFlow(f);
     this.retime(up);
     this.retime(down);
     this.hooks.pieceDone(f, now);
+  }
+
+  /**
+   * Tells every connected peer of the pieces `down` got since its last batch: their availability
+   * grows and some become interested. A link opened after a piece arrived already had it in the
+   * bitfield, so each link skips the pieces up to the sequence number it opened at.
+   */
+  private flushHaves(down: Peer): void {
+    if (down.haveFlushHandle >= 0) this.env.cancel(down.haveFlushHandle);
+    down.haveFlushHandle = -1;
+    const pending = down.pending;
+    const seqs = down.pendingSeq;
+    const n = pending.length;
+    if (n === 0) return;
+    for (const o of down.conns) {
+      if (o.state !== ConnState.Open) continue;
+      const isA = o.a === down;
+      const other = isA ? o.b : o.a;
+      const counted = (isA ? o.bCountsA : o.aCountsB) === 1 && other.avail !== null;
+      const since = isA ? o.aSeqAtOpen : o.bSeqAtOpen;
+      const fx = isA ? o.ab : o.ba;
+      const wants = !other.done;
+      let candidate = -1;
+      let wanted = false;
+      for (let k = 0; k < n; k++) {
+        if (seqs[k]! <= since) continue;
+        const p = pending[k]!;
+        if (counted) other.avail![p]!++;
+        if (wants && !other.have.has(p)) {
+          wanted = true;
+          if (candidate < 0 && !other.busy.has(p)) candidate = p;
+        }
+      }
+      if (!wanted) continue;
+      setInterested(fx, true);
+      // An unchoked idle flow found nothing to fetch before: take a new piece without a scan.
+      if (fx.unchoked && fx.upIdx < 0) {
+        if (candidate >= 0) this.activate(fx, candidate);
+      } else this.tryStart(fx);
+    }
+    pending.length = 0;
+    seqs.length = 0;
   }
 
   /** After a piece: fetch the next one while unchoked and interested, else free the slot. */
@@ -357,8 +399,8 @@ export class Transfers {
   connectionClosed(c: Connection, now: number): void {
     this.closeFlow(c.ab, now);
     this.closeFlow(c.ba, now);
-    this.uncount(c.a, c.b, c.aCountsB);
-    this.uncount(c.b, c.a, c.bCountsA);
+    this.uncount(c.a, c.b, c.aCountsB, c.bSeqAtOpen);
+    this.uncount(c.b, c.a, c.bCountsA, c.aSeqAtOpen);
     c.aCountsB = c.bCountsA = 0;
     if (c.a.unchoked < c.a.kind.uploadSlots) this.fillSlots(c.a);
     if (c.b.unchoked < c.b.kind.uploadSlots) this.fillSlots(c.b);

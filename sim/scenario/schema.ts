@@ -52,6 +52,7 @@ const NetworkSchema = z
     rtt: RttSchema.prefault({}),
     encryption: z.boolean().default(true).describe('message stream encryption on every connection: adds 2 round trips and ~1 KB to each handshake'),
     refused_share: share('share of failed dials to unreachable peers that are refused at once rather than silently timing out').default(0.3),
+    have_batch: seconds('HAVE messages a peer sends in one batch per this period (0 = each at once); the piece completing the file goes at once').default(0.5),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRun, runOne } from '../../sim/experiments/run-one.js';
 import { pickRarest } from '../../sim/model/piece-picker.js';
 import { Bitfield } from '../../sim/model/bitfield.js';
+import { RandomStream } from '../../sim/engine/random.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { loadScenario } from '../../sim/scenario/load.js';
 import { ScenarioSchema, type Scenario } from '../../sim/scenario/schema.js';
@@ -41,8 +42,13 @@ describe('pieces and choking', () => {
     avail[9] = 1; // in flight
     avail[40] = 2;
     avail[41] = 2;
-    expect(pickRarest(other, mine, busy, avail, 0)).toBe(40);
-    expect(pickRarest(other, mine, busy, avail, 1)).toBe(40);
+    const rng = new RandomStream('picker');
+    const picks = new Set<number>();
+    for (let i = 0; i < 200; i++) picks.add(pickRarest(other, mine, busy, avail, rng));
+    // Uniform among the equally rarest (40 and 41), never the busy or held ones.
+    expect([...picks].sort()).toEqual([40, 41]);
+    avail[50] = 0; // nobody connected has it (only seeds): rarer still
+    expect(pickRarest(other, mine, busy, avail, rng)).toBe(50);
   });
 
   it('a seed unchokes at most its slots and the optimistic unchoke lets every leecher in', () => {
