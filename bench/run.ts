@@ -4,7 +4,9 @@ import { benchScenarios } from './scenarios.js';
 
 /**
  * `npm run bench`: engine and model throughput. Ratios are taken between figures measured in
- * this same process, since machines here are noisy. `-- --json` prints one JSON object per line.
+ * this same process, since machines here are noisy. `-- --json` prints one JSON object per line;
+ * `-- --only=NAME` runs the benchmarks whose name contains NAME; `-- --heavy` adds the 5 000- and
+ * 10 000-peer scenarios (minutes of wall time).
  */
 const json = process.argv.includes('--json');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -43,4 +45,9 @@ for (const pending of [10_000, 1_000_000]) {
   ratio(`ratio-engine-vs-bare-heap-${pending >= 1_000_000 ? '1m' : '10k'}`, bestE!, bestB!);
 }
 
-for (const r of await benchScenarios(want)) emit(r);
+for (const r of await benchScenarios(want, process.argv.includes('--heavy'))) emit(r);
+
+if (want('sweep')) {
+  const { benchSweepParallel } = await import('./sweep-parallel.js');
+  for (const r of await benchSweepParallel()) emit(r);
+}
