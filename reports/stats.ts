@@ -1,18 +1,9 @@
 /** Small statistics used by the report and the CI check: means and Student-t 95% intervals. */
+import { studentTQuantile } from '../sim/experiments/statistics.js';
 
-const T975 = [
-  NaN, 12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788, 2.1604,
-  2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518,
-  2.0484, 2.0452, 2.0423,
-];
-
-/** The 0.975 quantile of Student's t with `df` degrees of freedom (exact to 4 decimals for df ≤ 30). */
+/** The 0.975 quantile of Student's t with `df` degrees of freedom (the experiments' own function). */
 export function t975(df: number): number {
-  if (!(df >= 1)) return NaN;
-  if (df <= 30 && Number.isInteger(df)) return T975[df]!;
-  const z = 1.959964;
-  // Cornish–Fisher expansion; error < 1e-4 for df > 30.
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  return df >= 1 ? studentTQuantile(0.975, df) : NaN;
 }
 
 export interface Estimate {
