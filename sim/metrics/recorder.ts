@@ -12,6 +12,16 @@ const SWARM = 1;
 const REPEAT_WINDOW = 3600;
 const REASON_INDEX = new Map<CloseReason, number>(CLOSE_REASONS.map((r, i) => [r, i]));
 
+/**
+ * Leechers that count for completion and convergence: broken clients that never take part in
+ * a transfer (ghosts, refusers, droppers, always-full) can never complete and are left out, as
+ * are leechers that gave up (SPEC: "every leecher that did not leave early").
+ */
+function canDownload(p: Peer): boolean {
+  const b = p.behaviour;
+  return b === 'normal' || b === 'hammer' || b === 'bad_data' || b === 'never_unchoke';
+}
+
 /** Running totals of one group. Plain numbers: updated on every connection event. */
 class Counters {
   attempts = 0;
@@ -231,7 +241,7 @@ export class MetricsRecorder implements SwarmObserver {
     GROUPS.forEach((name, gi) => {
       const c = this.g[gi]!;
       this.integrate(c, now);
-      const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0 && !p.aborted);
+      const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0 && !p.aborted && canDownload(p));
       const sorted = [...c.completion].sort((x, y) => x - y);
       const allDone = leechers.length > 0 && leechers.every((p) => p.completedAt >= 0);
       const values: Record<string, number | null> = {
