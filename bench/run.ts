@@ -1,6 +1,7 @@
 import { benchBareHeap, benchEngineHold } from './hold.js';
 import { round, type BenchRow } from './bench-row.js';
 import { benchScenarios } from './scenarios.js';
+import { benchGrowth, benchMemory } from './growth.js';
 
 /**
  * `npm run bench`: engine and model throughput. Ratios are taken between figures measured in
@@ -15,6 +16,7 @@ const rows: BenchRow[] = [];
 function emit(r: BenchRow): void {
   rows.push(r);
   if (json) console.log(JSON.stringify(r));
+  else if (r.bytes !== undefined) console.log(`${r.name.padEnd(34)} ${String(r.bytes).padStart(11)} bytes`);
   else if (r.ratio !== undefined) console.log(`${r.name.padEnd(34)} ${String(r.ratio).padStart(11)} × (${r.of} / ${r.to})`);
   else console.log(`${r.name.padEnd(34)} ${String(r.events).padStart(11)} events ${r.seconds.toFixed(3).padStart(9)} s ${(r.events_per_s / 1e6).toFixed(2).padStart(7)} M events/s`);
 }
@@ -51,3 +53,6 @@ if (want('sweep')) {
   const { benchSweepParallel } = await import('./sweep-parallel.js');
   for (const r of await benchSweepParallel()) emit(r);
 }
+
+if (process.argv.includes('--heavy') && want('growth')) for (const r of benchGrowth()) emit(r);
+if (want('memory')) for (const r of benchMemory()) emit(r);
