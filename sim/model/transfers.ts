@@ -280,6 +280,7 @@ export class Transfers {
       const since = isA ? o.aSeqAtOpen : o.bSeqAtOpen;
       const fx = isA ? o.ab : o.ba;
       const wants = !other.done;
+      if (!counted && !wants) continue; // a seed neighbour: nothing to count, nothing to want
       let candidate = -1;
       let wanted = false;
       for (let k = 0; k < n; k++) {
