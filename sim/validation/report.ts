@@ -107,18 +107,12 @@ export function buildValidationReport(progress: (msg: string) => void = () => {}
   w();
   summary.push(`| 1 | T_sim/T_min ≤ ${KR_SOFT_LIMIT}, aggregate term binding (ratio ${fmt(soft.aggregate!.ratio, 3)}) | ${verdict(soft.aggregate!.ok)} |`);
   summary.push(`| 1 | T_sim/T_min ≤ ${KR_SOFT_LIMIT}, seed term binding (ratio ${fmt(soft.seed!.ratio, 3)}) | ${verdict(soft.seed!.ok)}${soft.seed!.ok ? '' : ' (model issue, below)'} |`);
-  w('**Why the seed-bound case misses 1.3×.** When F/u_s binds, the seed must send every piece about once');
-  w('before it can finish; the seed is busy throughout, but the set of distinct pieces in the leechers\' hands');
-  w('grows at about half the seed\'s piece rate. `pickRarest` (`sim/model/piece-picker.ts`) breaks ties by');
-  w('"first found from a random start word", so the up to 8 leechers downloading from the seed at once pick');
-  w('from only ⌈pieces/32⌉ distinct starting points and often the same piece; and it returns early on');
-  w('availability ≤ 1, before pieces that no connected peer has yet (availability 0, possible only from a seed,');
-  w('which is not counted in `avail`). With uniform random tie-breaking among the rarest pieces (checked on a');
-  w('local copy of the model, not committed) the same configuration gives ≈ 1.09 (512 pieces) and ≈ 1.05');
-  w('(1 024 pieces), and the hard-bound configurations above drop from ≈ 3.1 to ≈ 1.4 (seed term) and from ≈ 1.6');
-  w('to ≈ 1.15 (download term). The ratio also falls as pieces grow (more start words), which points the same way.');
-  w('Retrying stalled flows after every piece (a second suspect) made no measurable difference.');
-  w('The aggregate-bound case is less sensitive because the seed can afford duplicates there.');
+  w('**The seed-bound case.** When F/u_s binds, the seed must send every piece about once before it can');
+  w('finish (the "seed copies" column). That holds because `pickRarest` (`sim/model/piece-picker.ts`) chooses');
+  w('uniformly among equally rare pieces: an earlier tie-break (the first piece found from a random start word,');
+  w('with an early return at availability 1) made the leechers fed by the seed fetch the same pieces, and this');
+  w('configuration came out at 1.75× T_min. The aggregate-bound case is less sensitive because the seed can');
+  w('afford duplicates there.');
   w();
 
   // ---- §2 ----------------------------------------------------------------------------------------
