@@ -2,6 +2,7 @@ import { benchBareHeap, benchEngineHold } from './hold.js';
 import { round, type BenchRow } from './bench-row.js';
 import { benchScenarios } from './scenarios.js';
 import { benchGrowth, benchMemory } from './growth.js';
+import { benchLeak } from './leak.js';
 
 /**
  * `npm run bench`: engine and model throughput. Ratios are taken between figures measured in
@@ -56,3 +57,4 @@ if (want('sweep')) {
 
 if (process.argv.includes('--heavy') && want('growth')) for (const r of benchGrowth()) emit(r);
 if (want('memory')) for (const r of benchMemory()) emit(r);
+if (process.argv.includes('--heavy') && want('leak')) for (const r of benchLeak()) emit(r);

@@ -206,6 +206,8 @@ export class MetricsRecorder implements SwarmObserver {
     }
     void ivl;
     this.timeseries.push(row);
+    // Pairs whose last wasted handshake is older than the repeat window can never count again.
+    if (this.lastWasted.size > 4096) for (const [k, t] of this.lastWasted) if (now - t > REPEAT_WINDOW) this.lastWasted.delete(k);
   }
 
   private traceRow(conn: Connection): void {

@@ -84,7 +84,7 @@ export class Peer implements HostView {
     readonly group: number,
     readonly isSubject: boolean,
     readonly kind: ClientKind,
-    readonly policy: ReconnectPolicy,
+    public policy: ReconnectPolicy,
     readonly rng: RandomStream,
     readonly behaviour: Behaviour,
     readonly connectable: boolean,

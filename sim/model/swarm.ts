@@ -1,6 +1,6 @@
 import { Environment } from '../engine/environment.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
-import type { CloseInfo, CloseReason, ConnectFailure, PeerFlags, RemoteState } from '../policies/policy.js';
+import type { CloseInfo, CloseReason, ConnectFailure, PeerFlags, ReconnectPolicy, RemoteState } from '../policies/policy.js';
 import { NO_FLAGS } from '../policies/policy.js';
 import type { PeerInfo } from '../policies/peer-info.js';
 import { Source } from '../policies/source.js';
@@ -13,6 +13,24 @@ import { handshakeOverheadBytes } from './protocol-bytes.js';
 import { pairRtt } from './rtt.js';
 import { Tracker } from './tracker.js';
 import { Transfers } from './transfers.js';
+
+/** The policy of a peer that left for good: it knows nobody and dials nobody. */
+const DEPARTED: ReconnectPolicy = {
+  name: 'departed',
+  get: () => undefined,
+  size: () => 0,
+  learn: () => undefined,
+  eligibleAt: () => Infinity,
+  select: () => 0,
+  onDial() {},
+  onConnectFailure() {},
+  onIncoming() {},
+  onHandshakeFailure() {},
+  onHandshake() {},
+  onRemoteState() {},
+  onPieceData() {},
+  onClose() {},
+};
 
 /** libtorrent inactivity_timeout (s), settings_pack default. */
 const LT_INACTIVITY_TIMEOUT = 600;
@@ -202,6 +220,9 @@ export class Swarm {
     if (forGood) {
       p.gone = true;
       p.leftAt = now;
+      // Nothing asks a peer that left for good about its known peers again: drop them, so a long
+      // run's memory follows the live swarm, not everyone who ever came.
+      p.policy = DEPARTED;
       if (p.flapHandle >= 0) this.env.cancel(p.flapHandle);
       if (p.departHandle >= 0) this.env.cancel(p.departHandle);
       p.flapHandle = p.departHandle = -1;
