@@ -205,19 +205,14 @@ export function manifestOf(plan: PlanFile, runs: readonly RunSummary[], shard: S
     })),
     runs_total: plan.runs.length,
     runs_failed: runs.filter((r) => !r.ok).length,
-    runs: runs.map((r) => {
-      const run = plan.runs[r.index]!;
-      return {
-        index: r.index,
-        point: run.point,
-        policy: plan.policies[run.policy]!.label,
-        rep: run.rep,
-        seed: run.seed,
-        status: r.ok ? 'ok' : 'failed',
-        events: r.events,
-      };
-    }),
+    runs: runs.map((r) => ({ ...runIdentity(plan, r), status: r.ok ? 'ok' : 'failed', events: r.events })),
   };
+}
+
+/** Which run a manifest or timing entry is about. */
+function runIdentity(plan: PlanFile, r: RunSummary): Record<string, string | number> {
+  const run = plan.runs[r.index]!;
+  return { index: r.index, point: run.point, policy: plan.policies[run.policy]!.label, rep: run.rep, seed: run.seed };
 }
 
 /** timing.json: the one nondeterministic file. */
@@ -233,18 +228,11 @@ export function timingOf(plan: PlanFile, runs: readonly RunSummary[], opts: Writ
     jobs: opts.jobs,
     wall_s: opts.wallSeconds,
     run_wall_s_total: runSeconds,
-    runs: runs.map((r) => {
-      const run = plan.runs[r.index]!;
-      return {
-        index: r.index,
-        point: run.point,
-        policy: plan.policies[run.policy]!.label,
-        rep: run.rep,
-        seed: run.seed,
-        wall_s: r.wallSeconds,
-        events: r.events,
-        events_per_s: r.wallSeconds > 0 ? r.events / r.wallSeconds : null,
-      };
-    }),
+    runs: runs.map((r) => ({
+      ...runIdentity(plan, r),
+      wall_s: r.wallSeconds,
+      events: r.events,
+      events_per_s: r.wallSeconds > 0 ? r.events / r.wallSeconds : null,
+    })),
   };
 }
