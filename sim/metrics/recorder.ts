@@ -4,7 +4,7 @@ import { CLOSE_REASONS } from '../policies/policy.js';
 import { ConnState, type Connection } from '../model/connection.js';
 import type { SwarmObserver } from '../model/observer.js';
 import type { Peer } from '../model/peer.js';
-import { CONNECTION_COLUMNS, GROUPS, SUMMARY_METRICS, TIMESERIES_METRICS } from './columns.js';
+import { GROUPS, SUMMARY_METRICS } from './columns.js';
 import { quantile, settleTime } from './stats.js';
 
 const SUBJECT = 0;
@@ -172,7 +172,6 @@ export class MetricsRecorder implements SwarmObserver {
 
   sample(now: number): void {
     const row: number[] = [now];
-    const ivl = this.sampleTimes.length === 0 ? now : now - this.sampleTimes[this.sampleTimes.length - 1]!;
     this.sampleTimes.push(now);
     for (const gi of [SUBJECT, SWARM]) {
       const c = this.g[gi];
@@ -182,7 +181,7 @@ export class MetricsRecorder implements SwarmObserver {
       const closed = c.closed - p.closed;
       const churn = peerMin > 0 ? closed / peerMin : 0;
       this.churnSeries[gi].push(churn);
-      // Order must match TIMESERIES_METRICS.
+      // Order must match TIMESERIES_METRICS (columns.ts).
       row.push(
         c.online,
         c.seeds,
@@ -204,7 +203,6 @@ export class MetricsRecorder implements SwarmObserver {
       p.closed = c.closed;
       this.prevPeerSeconds[gi] = c.peerSeconds;
     }
-    void ivl;
     this.timeseries.push(row);
     // Pairs whose last wasted handshake is older than the repeat window can never count again.
     if (this.lastWasted.size > 4096) for (const [k, t] of this.lastWasted) if (now - t > REPEAT_WINDOW) this.lastWasted.delete(k);
@@ -214,7 +212,7 @@ export class MetricsRecorder implements SwarmObserver {
     if (this.traceMode === 'none' || (this.traceMode === 'subject' && !conn.subject)) return;
     const { a, b } = conn;
     const closedBy = conn.closedBy === 'a' ? 'from' : conn.closedBy === 'b' ? 'to' : '';
-    // Order must match CONNECTION_COLUMNS.
+    // Order must match CONNECTION_COLUMNS (columns.ts).
     this.trace.push([
       conn.tDial,
       conn.tConnect < 0 ? '' : conn.tConnect,
@@ -237,7 +235,6 @@ export class MetricsRecorder implements SwarmObserver {
   /** Closes the books at the end of the run: open connections are traced as `open`. */
   finish(now: number, conns: readonly Connection[]): Record<string, number | null> {
     for (const conn of conns) if (conn.state !== ConnState.Closed) this.traceRow(conn);
-    void CONNECTION_COLUMNS;
     const out: Record<string, number | null> = {};
     const hours = this.duration / 3600;
     GROUPS.forEach((name, gi) => {
@@ -272,7 +269,6 @@ export class MetricsRecorder implements SwarmObserver {
       CLOSE_REASONS.forEach((r, i) => (values[`wasted_handshakes_${r}`] = c.wastedBy[i]!));
       for (const m of SUMMARY_METRICS) out[`${name}_${m}`] = values[m] ?? null;
     });
-    void TIMESERIES_METRICS;
     return out;
   }
 }

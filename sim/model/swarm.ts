@@ -5,7 +5,6 @@ import { NO_FLAGS } from '../policies/policy.js';
 import type { PeerInfo } from '../policies/peer-info.js';
 import { Source } from '../policies/source.js';
 import type { Scenario } from '../scenario/schema.js';
-import { hasWanted } from './bitfield.js';
 import { Connection, ConnState, type Flow } from './connection.js';
 import type { SwarmObserver } from './observer.js';
 import type { Peer } from './peer.js';
@@ -589,7 +588,6 @@ export class Swarm {
   // ---- data -----------------------------------------------------------------------------------
 
   private onPieceDone(f: Flow, now: number): void {
-    const c = f.conn;
     const up = f.up;
     const down = f.down;
     const iu = up.policy.get(down.id);
@@ -597,7 +595,6 @@ export class Swarm {
     const id = down.policy.get(up.id);
     if (id) down.policy.onPieceData(id, now);
     if (down.done) this.completed(down, now);
-    void c;
   }
 
   /**
@@ -701,10 +698,7 @@ export class Swarm {
     if (this.env.now + this.scenario.sample_interval <= this.scenario.duration + 1e-9) this.env.schedule(this.scenario.sample_interval, this.kSample);
   }
 
-  /** Whether `c`'s downloader side is interested (for tests and invariants). */
-  interested(up: Peer, down: Peer): boolean {
-    return hasWanted(up.have, down.have);
-  }
+
 }
 
 /** Broken remotes (ghosts, droppers, refusers…) only answer; normal clients and hammers dial. */
