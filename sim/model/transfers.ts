@@ -255,8 +255,11 @@ export class Transfers {
     else if (down.haveFlushHandle < 0) down.haveFlushHandle = this.env.schedule(this.haveBatch, this.kFlush, down.id);
     if (down.done) this.becameSeed(down);
     else this.continueFlow(f);
-    this.retime(up);
-    this.retime(down);
+    // A restarted flow was activated after every count change above, which re-timed both ends.
+    if (f.upIdx < 0) {
+      this.retime(up);
+      this.retime(down);
+    }
     this.hooks.pieceDone(f, now);
   }
 
