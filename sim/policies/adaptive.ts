@@ -128,18 +128,25 @@ export class AdaptivePolicy extends OutcomePolicy<AdaptiveInfo> {
     return w < this.cap ? w : this.cap;
   }
 
-  protected override learned(info: AdaptiveInfo, source: Source, flags: PeerFlags, now: number, isNew: boolean): void {
-    if (flags.connectable === true) info.connectable = true;
-    if (source !== Source.Pex && source !== Source.Ltep) return;
+  protected override learned(info: AdaptiveInfo, source: Source, flags: PeerFlags, now: number, isNew: boolean): boolean {
+    let changed = false;
+    if (flags.connectable === true && info.connectable !== true) {
+      info.connectable = true;
+      changed = true;
+    }
+    if (source !== Source.Pex && source !== Source.Ltep) return changed;
     const seed = flags.seed === true;
     const uploadOnly = flags.uploadOnly === true || seed;
-    if (!isNew && info.stateKnown && (seed !== info.seed || uploadOnly !== info.uploadOnly)) this.reset(info, now);
+    if (info.stateKnown && seed === info.seed && uploadOnly === info.uploadOnly) return changed;
+    if (!isNew && info.stateKnown) this.reset(info, now);
     info.seed = seed;
     info.uploadOnly = uploadOnly;
     info.stateKnown = true;
+    return true;
   }
 
   override onRemoteState(info: AdaptiveInfo, now: number, state: RemoteState): void {
+    this.touch(info);
     if (state.via === 'bitfield') {
       if (info.stateKnown && state.seed !== info.seed) this.reset(info, now);
       info.seed = state.seed;

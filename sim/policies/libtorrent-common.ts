@@ -1,4 +1,5 @@
 import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
   ConnectFailure,
@@ -39,6 +40,11 @@ import { Source } from './source.js';
  *   and keeps the best 10; `connect_one_peer` drops cached entries that stopped being candidates,
  *   refills only when the cache is empty, and pops the front. Records keep insertion order
  *   (libtorrent sorts by address; any fixed order serves).
+ * - Implementation (same decisions, less work): each record's slot-tree key is the whole
+ *   second from which it passes the refill filter (−∞ never connected, +∞ not a candidate),
+ *   kept current by every event, so a refill reads only the window records whose key is ≤ now,
+ *   in window order, and advances the cursor exactly as the 300-entry scan does; nextWake reads
+ *   the tree's minimum instead of scanning every record.
  * - Rate: one select per 1 s tick; at most min(30, ⌊(peerLimit − connections + 1) / 2⌋, budget)
  *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost`, uTP→TCP
  *   fast reconnects and peer-list weeding (lists stay below 3000 here) are not modelled.
@@ -90,10 +96,37 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   private cursor = 0;
   private serial = 0;
   private salt: number | undefined;
+  /** host.done as the slot keys were last computed (suppression depends on it). */
+  private keyedDone = false;
+  /**
+   * Tests: refill scans every window entry and nextWake every record, as before the slot tree
+   * (the reference the tree-driven path must match decision for decision).
+   */
+  exhaustive = false;
 
   constructor(readonly variant: LibtorrentVariant) {
-    super();
+    super(true);
     this.name = variant.name;
+  }
+
+  /**
+   * The refill filter as a time: +∞ when not a candidate (in use, banned, listen port unknown,
+   * failcount ≥ 3, suppressed while done), −∞ when never connected (no timing test), else the
+   * whole second `lastConnected + (failcount + 1) × 60` from which `now − lastConnected ≥ …`.
+   */
+  protected override slotKey(info: LibtorrentInfo): number {
+    if (info.conns > 0 || info.banned || !info.listenKnown || info.failcount >= LT_MAX_FAILCOUNT) return Infinity;
+    if (this.keyedDone && this.suppressed(info)) return Infinity;
+    if (!info.everConnected) return -Infinity;
+    return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
+  }
+
+  /** Brings the slot keys up to date with the records and host.done. */
+  private syncKeys(host: HostView): void {
+    if (host.done !== this.keyedDone) {
+      this.keyedDone = host.done;
+      this.rekeyAll();
+    }
   }
 
   protected make(remote: number, source: Source, now: number): LibtorrentInfo {
@@ -104,14 +137,27 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return Math.floor(now);
   }
 
-  protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): void {
+  protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): boolean {
+    let changed = false;
     if (isNew) {
       info.listenKnown = source !== Source.Incoming;
     } else {
-      if (source !== Source.Incoming) info.listenKnown = true;
-      if (source === Source.Tracker && info.failcount > 0) info.failcount--;
+      if (source !== Source.Incoming && !info.listenKnown) {
+        info.listenKnown = true;
+        this.rekey(info);
+        changed = true;
+      }
+      if (source === Source.Tracker && info.failcount > 0) {
+        info.failcount--;
+        this.rekey(info);
+        changed = true;
+      }
     }
-    if (flags.seed === true || flags.uploadOnly === true) info.maybeUploadOnly = true;
+    if ((flags.seed === true || flags.uploadOnly === true) && !info.maybeUploadOnly) {
+      info.maybeUploadOnly = true;
+      changed = true;
+    }
+    return changed;
   }
 
   private suppressed(info: LibtorrentInfo): boolean {
@@ -171,24 +217,54 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return 0xffffffff - info.bep40;
   }
 
-  /** find_connect_candidates: scan a window of ≤ 300 from the round-robin cursor, keep the best 10. */
+  /**
+   * find_connect_candidates: scan a window of ≤ 300 from the round-robin cursor, keep the best
+   * 10. Only entries whose slot key is ≤ now can pass the filter, so the scan reads the keys and
+   * only those records (in window order, which keeps TopK's tie order), and none at all when
+   * the tree's minimum is later than now; the full filter is still applied to each record read.
+   * The cursor moves exactly as the entry-by-entry scan moves it.
+   */
   private refill(host: HostView): void {
     const cands = this.cands;
     cands.clear();
     this.pos = 0;
-    const recs = this.records;
-    const n = recs.length;
+    const n = this.records.length;
     const window = n < LT_WINDOW ? n : LT_WINDOW;
+    if (window === 0) return;
     const now = Math.floor(host.now);
-    for (let i = 0; i < window; i++) {
-      if (this.cursor >= n) this.cursor = 0;
-      const r = recs[this.cursor++] as LibtorrentInfo;
-      if (!this.isCandidate(r, host)) continue;
-      if (r.everConnected && now - r.lastConnected < (r.failcount + 1) * LT_MIN_RECONNECT) continue;
-      const key = this.key(r, host);
-      const tie = this.tie(r, host);
-      if (cands.accepts(key, tie)) cands.push(key, tie, r);
+    const from = this.cursor >= n ? 0 : this.cursor;
+    const end = from + window;
+    if (end <= n) {
+      this.scan(from, end, now, host);
+      this.cursor = end;
+    } else {
+      this.scan(from, n, now, host);
+      this.scan(0, end - n, now, host);
+      this.cursor = end - n;
     }
+  }
+
+  /** The refill filter over slots [from, to), visiting only slots whose key is ≤ now. */
+  private scan(from: number, to: number, now: number, host: HostView): void {
+    const recs = this.records;
+    if (this.exhaustive) {
+      for (let i = from; i < to; i++) this.consider(recs[i] as LibtorrentInfo, now, host);
+      return;
+    }
+    const keys = this.keys as SlotMinTree;
+    if (keys.min() > now) return;
+    // ≤ 300 leaves: a linear pass over the keys beats jumping through the tree.
+    const t = keys.t;
+    const base = keys.cap;
+    for (let i = from; i < to; i++) if ((t[base + i] as number) <= now) this.consider(recs[i] as LibtorrentInfo, now, host);
+  }
+
+  private consider(r: LibtorrentInfo, now: number, host: HostView): void {
+    if (!this.isCandidate(r, host)) return;
+    if (r.everConnected && now - r.lastConnected < (r.failcount + 1) * LT_MIN_RECONNECT) return;
+    const key = this.key(r, host);
+    const tie = this.tie(r, host);
+    if (this.cands.accepts(key, tie)) this.cands.push(key, tie, r);
   }
 
   /** connect_one_peer. */
@@ -209,6 +285,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   }
 
   select(host: HostView, budget: number, out: Int32Array): number {
+    this.syncKeys(host);
     this.serial++;
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
     if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
@@ -223,9 +300,24 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return n;
   }
 
+  /**
+   * `host.now` while the cache holds entries; else the earliest time a record passes the refill
+   * filter (the tree's minimum; `host.now` when a never-connected candidate exists), which is
+   * the earliest eligibleAt over records not in use, as the full scan computed it.
+   *
+   * Known limit (unchanged by the slot tree): the cursor moves on every refill, and a pulse the
+   * host skips while asleep is a refill that does not happen. Up to 300 records a refill covers
+   * the whole list and the cursor comes back where it was, so sleeping changes nothing; beyond
+   * 300, windows (and so dial order) can differ from a host that pulses every second. Making a
+   * refill that cannot find anyone leave the cursor alone would remove the difference, but
+   * changes the dials of current runs (swarm wake-ups by learns run such refills).
+   */
   override nextWake(host: HostView): number {
     if (this.pos < this.cands.length) return host.now;
-    return super.nextWake(host);
+    if (this.exhaustive) return super.nextWake(host);
+    this.syncKeys(host);
+    const m = (this.keys as SlotMinTree).min();
+    return m === -Infinity ? host.now : m;
   }
 
   /** Cached candidates not yet popped (for tests). */
@@ -243,32 +335,51 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     super.onConnectFailure(info, now, reason);
     this.bump(info);
     this.closed(info, now);
+    this.rekey(info);
   }
 
   override onHandshakeFailure(info: LibtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
     super.onHandshakeFailure(info, now, outgoing, readAnything);
     this.closed(info, now);
+    this.rekey(info);
   }
 
   override onHandshake(info: LibtorrentInfo, now: number, outgoing: boolean): void {
     super.onHandshake(info, now, outgoing);
+    if (info.failcount !== 0 || !info.listenKnown) this.touch(info); // learned() reads both
     info.failcount = 0;
     info.listenKnown = true;
+    this.rekey(info);
   }
 
   override onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
     if (state.via === 'bitfield') info.seed = state.seed;
     else if (this.variant.persistUploadOnly) info.uploadOnly = state.uploadOnly;
+    this.rekey(info);
   }
 
   override onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
     super.onClose(info, now, close);
     if (close.severity !== 'normal') this.bump(info);
     this.closed(info, now);
+    this.rekey(info);
+  }
+
+  /** Checks every slot key against the records (tests). Returns the first bad slot or -1. */
+  checkKeys(host: HostView): number {
+    this.syncKeys(host);
+    const keys = this.keys as SlotMinTree;
+    for (let i = 0; i < this.records.length; i++) {
+      if (keys.get(i) !== this.slotKey(this.records[i] as LibtorrentInfo)) return i;
+    }
+    return -1;
   }
 
   private bump(info: LibtorrentInfo): void {
-    if (info.failcount < 31) info.failcount++;
+    if (info.failcount < 31) {
+      info.failcount++;
+      this.touch(info); // learned() reads failcount
+    }
   }
 
   private closed(info: LibtorrentInfo, now: number): void {

@@ -1,4 +1,5 @@
 import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
   ConnectFailure,
@@ -34,6 +35,11 @@ import { Source } from './source.js';
  *   at that moment is dropped instead of returned (the seam forbids returning it; upstream would
  *   start and then discard a duplicate handshake). 4.0.6 has no cache: `makeNewPeerConnections`
  *   rebuilds the candidate list every pulse and takes the best K (checked in tag 4.0.6).
+ * - Implementation (same decisions, less work): each record's slot-tree key is a lower bound of
+ *   its eligibleAt (+∞ in use; the 5 s recent-data time while that window may still apply, else
+ *   eligibleAt itself, which is monotone in host.now). A rebuild visits only keys ≤ now, in
+ *   slot order (so the per-candidate salts are drawn in the same order), and a visited record
+ *   that turns out not eligible gets its exact key; nextWake fixes the minimum the same way.
  * - Failures: a failed outgoing TCP connect or handshake counts +1 (saturating at 255) only if no
  *   other connection to the peer is established; nothing read → unreachable. Incoming handshake
  *   failures change nothing (upstream cannot match the ephemeral address to a pool entry).
@@ -107,12 +113,20 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   private cachePos = 0;
   private nextPrune = TRANSMISSION_PRUNE_PERIOD;
   private pruneScratch: TransmissionInfo[] = [];
+  /** host.done / host.pexAllowed as the slot keys were last computed (exclusion depends on them). */
+  private keyedDone = false;
+  private keyedPex = true;
+  /**
+   * Tests: rebuild and nextWake scan every record, as before the slot tree (the reference the
+   * tree-driven path must match decision for decision).
+   */
+  exhaustive = false;
 
   constructor(
     readonly variant: TransmissionVariant,
     name = variant.name,
   ) {
-    super();
+    super(true);
     this.name = name;
     const k = variant.perPulse;
     this.cache = new TopK<TransmissionInfo>(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
@@ -126,8 +140,11 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     return Math.floor(now);
   }
 
-  protected override learned(info: TransmissionInfo, source: Source, flags: PeerFlags): void {
+  protected override learned(info: TransmissionInfo, source: Source, flags: PeerFlags): boolean {
     const v = this.variant;
+    const connectable = info.connectable;
+    const seed = info.seed;
+    const uploadOnly = info.uploadOnly;
     if (flags.connectable === true && (v.pexClearsUnreachable || info.connectable !== false)) info.connectable = true;
     const seedFlag = flags.seed === true || flags.uploadOnly === true; // one PEX bit (0x02)
     switch (v.flags) {
@@ -141,17 +158,43 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
         if (seedFlag) info.uploadOnly = true;
         break;
     }
+    if (info.connectable === connectable && info.seed === seed && info.uploadOnly === uploadOnly) return false;
+    this.rekey(info);
+    return true;
   }
 
   /** The seed/upload-only exclusion of a done client (§4, §9). */
-  private excluded(info: TransmissionInfo, host: HostView): boolean {
-    if (!host.done) return false;
+  private excluded(info: TransmissionInfo, done: boolean, pexAllowed: boolean): boolean {
+    if (!done) return false;
     if (this.variant.doneFilter === 'done-seed') return info.seed;
-    return (info.uploadOnly || info.seed) && !host.pexAllowed;
+    return (info.uploadOnly || info.seed) && !pexAllowed;
+  }
+
+  /** A lower bound of eligibleAt for any later host clock (+∞ while in use). */
+  protected override slotKey(info: TransmissionInfo): number {
+    if (info.conns > 0 || info.banned || this.excluded(info, this.keyedDone, this.keyedPex)) return Infinity;
+    return this.eligibleFrom(info, -Infinity);
+  }
+
+  /** Brings the slot keys up to date with the records and the host flags they read. */
+  private syncKeys(host: HostView): void {
+    if (host.done !== this.keyedDone || host.pexAllowed !== this.keyedPex) {
+      this.keyedDone = host.done;
+      this.keyedPex = host.pexAllowed;
+      this.rekeyAll();
+    }
   }
 
   eligibleAt(info: TransmissionInfo, host: HostView): number {
-    if (info.banned || this.excluded(info, host)) return Infinity;
+    if (info.banned || this.excluded(info, host.done, host.pexAllowed)) return Infinity;
+    return this.eligibleFrom(info, Math.floor(host.now));
+  }
+
+  /**
+   * eligibleAt past the exclusions, for a host clock at whole second `nowFloor`. It does not
+   * decrease as nowFloor grows; with nowFloor = −∞ it is the slot key's lower bound.
+   */
+  private eligibleFrom(info: TransmissionInfo, nowFloor: number): number {
     const unreachable = info.connectable === false;
     if (unreachable && this.variant.unreachable === 'excluded') return Infinity;
     const base = info.attemptedAt > info.changedAt ? info.attemptedAt : info.changedAt;
@@ -159,7 +202,7 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     if (unreachable || info.pieceDataAt === 0) return late;
     // 5 s while floor(t) − pieceDataAt ≤ 10; the table once that window has passed.
     const windowEnd = info.pieceDataAt + 2 * TRANSMISSION_MIN_INTERVAL;
-    if (base + TRANSMISSION_MIN_INTERVAL <= windowEnd && Math.floor(host.now) <= windowEnd) {
+    if (base + TRANSMISSION_MIN_INTERVAL <= windowEnd && nowFloor <= windowEnd) {
       return base + TRANSMISSION_MIN_INTERVAL;
     }
     return late > windowEnd + 1 ? late : windowEnd + 1;
@@ -180,22 +223,46 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     );
   }
 
+  /**
+   * Ranks every record that is not in use and eligible now (eligibleAt ≤ now), drawing one salt
+   * per candidate in slot order. Only slots whose key is ≤ now can be eligible; one that is not
+   * (its recent-data window closed) gets its exact key, which holds until its next event.
+   */
   private rebuild(host: HostView): void {
     const cache = this.cache;
     cache.clear();
     this.cachePos = 0;
     const now = host.now;
     const recs = this.records;
+    if (this.exhaustive) {
+      for (let i = 0; i < recs.length; i++) {
+        const r = recs[i] as TransmissionInfo;
+        if (r.conns > 0 || this.eligibleAt(r, host) > now) continue;
+        cache.push(this.score(r, host.rng.int(256)), r.remote, r);
+      }
+      return;
+    }
+    const keys = this.keys as SlotMinTree;
+    if (keys.min() > now) return;
+    // A linear pass over the keys (8 bytes a record, contiguous) reads only the records that
+    // can be eligible; cheaper than jumping through the tree unless very few qualify.
+    const t = keys.t;
+    const base = keys.cap;
     for (let i = 0; i < recs.length; i++) {
+      if ((t[base + i] as number) > now) continue;
       const r = recs[i] as TransmissionInfo;
       if (r.conns > 0) continue;
-      if (this.eligibleAt(r, host) > now) continue;
-      const salt = host.rng.int(256);
-      cache.push(this.score(r, salt), r.remote, r);
+      const e = this.eligibleAt(r, host);
+      if (e > now) {
+        keys.set(i, e);
+        continue;
+      }
+      cache.push(this.score(r, host.rng.int(256)), r.remote, r);
     }
   }
 
   select(host: HostView, budget: number, out: Int32Array): number {
+    this.syncKeys(host);
     if (this.variant.pruning && host.now >= this.nextPrune) this.prune(host);
     if (budget <= 0) return 0;
     const cache = this.cache;
@@ -216,9 +283,39 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
 
   override nextWake(host: HostView): number {
     if (this.variant.cacheFactor > 0 && this.cachePos < this.cache.length) return host.now;
-    let t = super.nextWake(host);
+    let t = this.earliestEligible(host);
     if (this.variant.pruning && this.records.length > this.pruneCap(host) && t > this.nextPrune) t = this.nextPrune;
     return t;
+  }
+
+  /**
+   * min eligibleAt over records not in use (what a scan of every record computes): the tree's
+   * minimum once the record holding it has its exact key.
+   */
+  private earliestEligible(host: HostView): number {
+    if (this.exhaustive) return super.nextWake(host);
+    this.syncKeys(host);
+    const keys = this.keys as SlotMinTree;
+    for (;;) {
+      const m = keys.min();
+      if (m === Infinity) return m;
+      const slot = keys.firstAtMost(0, m);
+      const e = this.eligibleAt(this.records[slot] as TransmissionInfo, host);
+      if (e === m) return m;
+      keys.set(slot, e);
+    }
+  }
+
+  /** Checks every slot key against the records (tests): -1, or the first slot whose key is above its eligibleAt. */
+  checkKeys(host: HostView): number {
+    this.syncKeys(host);
+    const keys = this.keys as SlotMinTree;
+    for (let i = 0; i < this.records.length; i++) {
+      const r = this.records[i] as TransmissionInfo;
+      const k = keys.get(i);
+      if (r.conns > 0 ? k !== Infinity : k > this.eligibleAt(r, host) || k < this.slotKey(r)) return i;
+    }
+    return -1;
   }
 
   /** Candidate-cache entries not yet taken (for tests and traces). */
@@ -268,33 +365,46 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
 
   override onConnectFailure(info: TransmissionInfo, now: number, reason: ConnectFailure): void {
     super.onConnectFailure(info, now, reason);
-    if (info.established > 0) return;
-    this.fail(info);
-    info.connectable = false; // nothing read
+    if (info.established === 0) {
+      this.fail(info);
+      this.setConnectable(info, false); // nothing read
+    }
+    this.rekey(info);
   }
 
   override onHandshakeFailure(info: TransmissionInfo, now: number, outgoing: boolean, readAnything: boolean): void {
     super.onHandshakeFailure(info, now, outgoing, readAnything);
-    if (!outgoing || info.established > 0) return;
-    this.fail(info);
-    if (!readAnything) info.connectable = false;
+    if (outgoing && info.established === 0) {
+      this.fail(info);
+      if (!readAnything) this.setConnectable(info, false);
+    }
+    this.rekey(info);
   }
 
   override onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
     super.onHandshake(info, now, outgoing);
     info.lastConnectedAt = info.changedAt;
-    if (outgoing) info.connectable = true;
+    if (outgoing) this.setConnectable(info, true);
     if (this.variant.resetOnConnect) info.fails = 0;
+    this.rekey(info);
   }
 
   override onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
     if (this.variant.flags !== 'persist') return;
+    this.touch(info);
     if (state.via === 'ltep') info.uploadOnly = state.uploadOnly;
     else info.seed = state.seed;
+    this.rekey(info);
   }
 
   override onClose(info: TransmissionInfo, now: number, close: CloseInfo): void {
     super.onClose(info, now, close);
+    this.countClose(info, close);
+    this.rekey(info);
+  }
+
+  /** The counter after a close (§2, §9). */
+  private countClose(info: TransmissionInfo, close: CloseInfo): void {
     if (close.reason === 'duplicate') return;
     const v = this.variant;
     if (close.pieceBytes > 0) {
@@ -311,6 +421,13 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
       case 'never':
         break;
     }
+  }
+
+  /** Sets `connectable` outside learn (learned() reads it: clears the no-op learn memo). */
+  private setConnectable(info: TransmissionInfo, connectable: boolean): void {
+    if (info.connectable === connectable) return;
+    info.connectable = connectable;
+    this.touch(info);
   }
 
   private fail(info: TransmissionInfo): void {
