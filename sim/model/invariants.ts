@@ -29,6 +29,8 @@ export function swarmViolations(swarm: Swarm): string[] {
       if (c.state === ConnState.Open) hs++;
       if ((c.a === p ? c.aIdx : c.bIdx) !== p.conns.indexOf(c)) out.push(`t=${now}: peer ${p.id} has a stale list index for connection ${c.slot}`);
     }
+    if (p.connPeer.length !== p.conns.length || p.conns.some((c, i) => c.other(p).id !== p.connPeer[i])) out.push(`t=${now}: peer ${p.id} has a stale far-end id list`);
+    if (p.done !== p.have.complete) out.push(`t=${now}: peer ${p.id} done flag disagrees with its bitfield`);
     if (hs !== p.handshaked) out.push(`t=${now}: peer ${p.id} counts ${p.handshaked} handshaked, lists ${hs}`);
     if (p.completedAt >= 0 && !p.startsAsSeed) {
       const earliest = p.arrivedAt + swarm.scenario.torrent.size / p.downCap;

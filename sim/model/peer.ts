@@ -13,6 +13,17 @@ export class Peer implements HostView {
   completedAt = -1;
   /** Connections not yet closed (connecting, handshaking or open), in creation order. */
   readonly conns: Connection[] = [];
+  /**
+   * The far end's id of each entry of `conns`, same order: the duplicate-link check scans these
+   * small integers instead of reading every connection record (3.8 % of a flash crowd's time).
+   */
+  readonly connPeer: number[] = [];
+  /**
+   * Holds every piece. A field rather than a getter over the bitfield: the HAVE and PEX loops
+   * read it for every neighbour, and the getter cost two more dependent loads each time.
+   * Transfers sets it when the last piece arrives.
+   */
+  done: boolean;
   /** Flows this peer uploads on (active, i.e. a piece in progress). */
   readonly upFlows: Flow[] = [];
   /** Flows this peer downloads on (active). */
@@ -98,13 +109,10 @@ export class Peer implements HostView {
     this.have = new Bitfield(pieces);
     this.busy = new Bitfield(pieces);
     if (startsAsSeed) this.have.fill();
+    this.done = this.have.complete;
     this.avail = startsAsSeed ? null : new Uint16Array(pieces);
     this.dialOut = new Int32Array(Math.max(64, kind.peerLimit));
     this.pulsePhase = pulsePhase;
-  }
-
-  get done(): boolean {
-    return this.have.complete;
   }
 
   get connections(): number {

@@ -322,6 +322,7 @@ export class Swarm {
     c.init(a, b, rtt, now);
     c.aIdx = a.conns.length;
     a.conns.push(c);
+    a.connPeer.push(b.id);
     this.observer.attempt(c, now);
     let result: TcpResult;
     if (b.online && b.connectable && b.behaviour !== 'ghost' && b.behaviour !== 'refuse') result = TcpResult.Established;
@@ -364,6 +365,7 @@ export class Swarm {
     c.state = ConnState.Handshaking;
     c.bIdx = b.conns.length;
     b.conns.push(c);
+    b.connPeer.push(a.id);
     const infoA = this.learn(b, a.id, Source.Incoming, NO_FLAGS);
     if (infoA) b.policy.onIncoming(infoA, now);
     // libtorrent refuses an incoming connection at once over its limit plus slack: the dialler
@@ -464,8 +466,17 @@ export class Swarm {
     return false;
   }
 
+  /** Whether p and q have an open link other than c (it is listed at both ends: scan the shorter). */
   private hasOtherLink(p: Peer, q: Peer, c: Connection): boolean {
-    for (const o of p.conns) if (o !== c && o.state === ConnState.Open && (o.a === q || o.b === q)) return true;
+    const pFirst = p.conns.length <= q.conns.length;
+    const from = pFirst ? p : q;
+    const ids = from.connPeer;
+    const id = pFirst ? q.id : p.id;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== id) continue;
+      const o = from.conns[i]!;
+      if (o !== c && o.state === ConnState.Open) return true;
+    }
     return false;
   }
 
@@ -713,8 +724,10 @@ function unlist(p: Peer, c: Connection): void {
   const i = atA ? c.aIdx : c.bIdx;
   if (i < 0) return;
   const last = list.pop()!;
+  const lastPeer = p.connPeer.pop()!;
   if (last !== c) {
     list[i] = last;
+    p.connPeer[i] = lastPeer;
     if (last.a === p) last.aIdx = i;
     else last.bIdx = i;
   }

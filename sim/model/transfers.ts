@@ -246,6 +246,7 @@ export class Transfers {
       return;
     }
     down.have.set(p);
+    down.done = down.have.complete;
     down.haveSeq++;
     down.pending.push(p);
     down.pendingSeq.push(down.haveSeq);
@@ -275,27 +276,35 @@ export class Transfers {
     const seqs = down.pendingSeq;
     const n = pending.length;
     if (n === 0) return;
-    for (const o of down.conns) {
+    const conns = down.conns;
+    for (let i = 0; i < conns.length; i++) {
+      const o = conns[i]!;
       if (o.state !== ConnState.Open) continue;
       const isA = o.a === down;
       const other = isA ? o.b : o.a;
-      const counted = (isA ? o.bCountsA : o.aCountsB) === 1 && other.avail !== null;
-      const since = isA ? o.aSeqAtOpen : o.bSeqAtOpen;
-      const fx = isA ? o.ab : o.ba;
       const wants = !other.done;
-      if (!counted && !wants) continue; // a seed neighbour: nothing to count, nothing to want
+      const avail = (isA ? o.bCountsA : o.aCountsB) === 1 ? other.avail : null;
+      if (avail === null && !wants) continue; // a seed neighbour: nothing to count, nothing to want
+      const since = isA ? o.aSeqAtOpen : o.bSeqAtOpen;
+      // Word tests inline: this loop runs for every neighbour of every batch.
+      const haveWords = other.have.words;
+      const busyWords = other.busy.words;
       let candidate = -1;
       let wanted = false;
       for (let k = 0; k < n; k++) {
         if (seqs[k]! <= since) continue;
         const p = pending[k]!;
-        if (counted) other.avail![p]!++;
-        if (wants && !other.have.has(p)) {
+        if (avail !== null) avail[p]!++;
+        if (!wants) continue;
+        const w = p >>> 5;
+        const m = 1 << (p & 31);
+        if ((haveWords[w]! & m) === 0) {
           wanted = true;
-          if (candidate < 0 && !other.busy.has(p)) candidate = p;
+          if (candidate < 0 && (busyWords[w]! & m) === 0) candidate = p;
         }
       }
       if (!wanted) continue;
+      const fx = isA ? o.ab : o.ba;
       setInterested(fx, true);
       // An unchoked idle flow found nothing to fetch before: take a new piece without a scan.
       if (fx.unchoked && fx.upIdx < 0) {
