@@ -138,6 +138,7 @@ export abstract class BasePolicy<I extends TrackedInfo> implements ReconnectPoli
       info = this.sparse.get(remote);
     }
     if (info === undefined) {
+      if (!this.admit(source)) return undefined;
       info = this.make(remote, source, now);
       const slot = this.records.length;
       info.slot = slot;
@@ -161,6 +162,15 @@ export abstract class BasePolicy<I extends TrackedInfo> implements ReconnectPoli
       t[e + 1] = changed ? word & SLOT_MASK : word | memo;
     }
     return info;
+  }
+
+  /**
+   * Hook before a learn makes a new record: false refuses it (learn returns undefined and keeps
+   * nothing). A policy with a bounded list may forget other records here to make room (never one
+   * in use). Default: always admit.
+   */
+  protected admit(_source: Source): boolean {
+    return true;
   }
 
   /**

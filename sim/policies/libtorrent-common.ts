@@ -39,16 +39,63 @@ import { Source } from './source.js';
  * - `find_connect_candidates`: a persistent round-robin cursor scans at most min(N, 300) records
  *   and keeps the best 10; `connect_one_peer` drops cached entries that stopped being candidates,
  *   refills only when the cache is empty, and pops the front. Records keep insertion order
- *   (libtorrent sorts by address; any fixed order serves).
+ *   until the first erase (below; libtorrent sorts by address; any fixed order serves).
  * - Implementation (same decisions, less work): each record's slot-tree key is the whole
  *   second from which it passes the refill filter (−∞ never connected, +∞ not a candidate),
  *   kept current by every event, so a refill reads only the window records whose key is ≤ now,
  *   in window order, and advances the cursor exactly as the 300-entry scan does; nextWake reads
  *   the tree's minimum instead of scanning every record.
  * - Rate: one select per 1 s tick; at most min(30, ⌊(peerLimit − connections + 1) / 2⌋, budget)
- *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost`, uTP→TCP
- *   fast reconnects and peer-list weeding (lists stay below 3000 here) are not modelled.
+ *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost` and uTP→TCP
+ *   fast reconnects are not modelled.
  * - connectTimeout(info) = 15 + 3 × failcount (`peer_connect_timeout`).
+ *
+ * Peer-list size limit and weeding (§5; `erase_peers`, `is_erase_candidate`,
+ * `compare_peer_erase`, `insert_peer`, `new_connection`, `find_connect_candidates`):
+ *
+ * - `max_peerlist_size` = 3000 (LT_MAX_PEERLIST; 1000 while paused, never here): the list never
+ *   holds more. A list that never reaches 2850 records behaves exactly as without the limit.
+ * - Erasable (`is_erase_candidate`): not in use (`conns` = 0, which counts outgoing attempts in
+ *   progress: libtorrent's `connection` is set from the dial), not a connect candidate, and
+ *   failcount > 0 (no resume data here, so "resume-only" never applies). "Not a candidate" is
+ *   `is_connect_candidate` without timing, as in the filter above: banned, listen port unknown,
+ *   failcount ≥ 3, or suppressed while the host is done. A peer merely waiting out its
+ *   reconnect time, or sitting in the candidate cache, is a candidate and is kept; so a
+ *   failcount-1 or -2 peer is never weeded, and peers at max_failcount (3) stay, never dialled,
+ *   until weeded (or revived by a tracker decrement).
+ * - Erase order (`compare_peer_erase`, first difference wins): higher failcount; (resume-only:
+ *   n/a); not connectable (listen port unknown) first; lower `trust_points`. Among equals the
+ *   later entry of the scan wins (upstream replaces the kept one unless it is strictly better).
+ *   trust_points stand-in: +1 (up to 8) per piece that moved on a connection with the peer
+ *   (onPieceData); libtorrent counts +1 per passed piece the peer sent and −2 per hash failure,
+ *   but the seam reports neither direction nor hash failures (a ban close still bumps failcount).
+ * - Weeding in a refill (`find_connect_candidates`): while the list holds ≥ 2850 records
+ *   (LT_WEED_FROM = 3000 × 0.95), the refill's own 300-entry window (same cursor, same entries
+ *   as the candidate scan) also picks the best erasable record, erased after the scan: at most
+ *   one per refill. Only while the list has a connect candidate (timing aside): upstream
+ *   `torrent::want_peers()` makes no connect attempt, hence no refill, with
+ *   `num_connect_candidates() == 0`, whereas this model's select refills anyway.
+ * - Adding at a full list (a learn of an unknown peer at 3000 records, `insert_peer`): one
+ *   `erase_peers` pass (min(N, 300) entries from a random start, at most one erased; the loop's
+ *   95 % low-watermark only matters for resume-data entries, erased on sight upstream, none
+ *   here). If nothing was erasable the list is still full and the new peer is not added: learn
+ *   returns undefined and nothing is remembered (a later listing tries again).
+ * - An incoming connection from an unknown peer at a full list (learn from `Source.Incoming`,
+ *   `new_connection`): `erase_peers` with `force_erase`, which, when the window holds nothing
+ *   erasable, evicts the best unconnected record of the window by the same order (it may be a
+ *   dial candidate, even a cached one). With every window entry in use the learn returns
+ *   undefined (upstream disconnects with `too_many_connections`; the host decides what to do).
+ * - Window cursor for erasing: `erase_peers` draws its start uniformly from [0, N − 1]
+ *   (`random(size − 1)`) from a per-policy deterministic sequence (learn has no HostView, so
+ *   not `host.rng`) and leaves the refill cursor alone. Records are a dense array with
+ *   swap-remove (libtorrent erases from a sorted vector and shifts the cursor back): an erase
+ *   moves the last record into the freed slot and the cursor keeps its slot (wrapping to 0 past
+ *   the end), so the moved record is visited when the cursor next reaches that slot. The host's
+ *   done flag in an erase from learn is the one the last select or nextWake saw.
+ * - Implementation: a per-slot Int16 erase rank (rank, +1024 when not erasable, 0x7fff in use),
+ *   kept with the slot keys by every rekey and swapped on forget, plus a count of erasable
+ *   slots, so the erase scans read 600 bytes and are skipped when nothing is erasable; an
+ *   erased record leaves the index, the slot tree and the candidate cache (dropped as not held).
  */
 export interface LibtorrentVariant {
   readonly name: string;
@@ -70,6 +117,8 @@ export class LibtorrentInfo extends TrackedInfo {
   bep40 = -1;
   /** Serial of the select that last returned this peer (no duplicates within one select). */
   picked = -1;
+  /** `trust_points` stand-in (0–8): +1 per piece moved on a connection with the peer. */
+  trust = 0;
 }
 
 export const LT_MIN_RECONNECT = 60;
@@ -78,6 +127,17 @@ export const LT_CONNECTION_SPEED = 30;
 export const LT_WINDOW = 300;
 export const LT_CACHE = 10;
 export const LT_CONNECT_TIMEOUT = 15;
+/** `max_peerlist_size` (not paused). */
+export const LT_MAX_PEERLIST = 3000;
+/** find_connect_candidates weeds while the list holds ≥ max_peerlist_size × 0.95 records. */
+export const LT_WEED_FROM = 2850;
+/** trust_points ceiling. */
+export const LT_MAX_TRUST = 8;
+
+/** Erase ranks at or above this are not erasable (force_erase reads rank − ER_KEPT). */
+const ER_KEPT = 1024;
+/** Erase rank of a record in use: never erased. */
+const ER_IN_USE = 0x7fff;
 
 const P33 = 2 ** 33;
 const P7 = 2 ** 7;
@@ -98,6 +158,12 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   private salt: number | undefined;
   /** host.done as the slot keys were last computed (suppression depends on it). */
   private keyedDone = false;
+  /** Erase rank per slot (eraseRank), kept with the slot keys. */
+  private erank = new Int16Array(64).fill(ER_IN_USE);
+  /** Slots whose erase rank is below ER_KEPT. */
+  private erasable = 0;
+  /** Draws of erase_peers' window start. */
+  private eraseDraws = 0;
   /**
    * Tests: refill scans every window entry and nextWake every record, as before the slot tree
    * (the reference the tree-driven path must match decision for decision).
@@ -140,6 +206,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): boolean {
     let changed = false;
     if (isNew) {
+      if (info.slot >= this.erank.length) this.growErank();
       info.listenKnown = source !== Source.Incoming;
     } else {
       if (source !== Source.Incoming && !info.listenKnown) {
@@ -218,11 +285,126 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   }
 
   /**
+   * compare_peer_erase as a number, smaller erased first: higher failcount, then listen port
+   * unknown, then lower trust (resume-only never applies). + ER_KEPT when not is_erase_candidate
+   * (failcount 0, or still a connect candidate ignoring timing); ER_IN_USE while in use.
+   */
+  private eraseRank(info: LibtorrentInfo): number {
+    if (info.conns > 0) return ER_IN_USE;
+    const rank = (31 - info.failcount) * 32 + (info.listenKnown ? 16 : 0) + info.trust + 7;
+    if (info.failcount === 0) return rank + ER_KEPT;
+    const candidate = !info.banned && info.listenKnown && info.failcount < LT_MAX_FAILCOUNT && !(this.keyedDone && this.suppressed(info));
+    return candidate ? rank + ER_KEPT : rank;
+  }
+
+  private setErank(slot: number, v: number): void {
+    const a = this.erank;
+    const old = a[slot] as number;
+    if (old === v) return;
+    if (old < ER_KEPT) this.erasable--;
+    if (v < ER_KEPT) this.erasable++;
+    a[slot] = v;
+  }
+
+  private growErank(): void {
+    const a = new Int16Array(this.erank.length * 2).fill(ER_IN_USE);
+    a.set(this.erank);
+    this.erank = a;
+  }
+
+  /** Keeps the erase rank with the slot key (every handler that rekeys). */
+  protected override rekey(info: LibtorrentInfo): void {
+    super.rekey(info);
+    if (info.slot >= 0) this.setErank(info.slot, this.eraseRank(info));
+  }
+
+  protected override rekeyAll(): void {
+    super.rekeyAll();
+    const recs = this.records;
+    for (let i = 0; i < recs.length; i++) this.setErank(i, this.eraseRank(recs[i] as LibtorrentInfo));
+  }
+
+  /** Swap-remove, as the base, with the erase rank moved along. */
+  protected override forget(info: LibtorrentInfo): void {
+    if (!this.isHeld(info)) return;
+    const slot = info.slot;
+    const last = this.records.length - 1;
+    super.forget(info);
+    const a = this.erank;
+    if ((a[slot] as number) < ER_KEPT) this.erasable--;
+    a[slot] = a[last] as number;
+    a[last] = ER_IN_USE;
+  }
+
+  /** insert_peer / new_connection at a full list: make room, or refuse the new peer. */
+  protected override admit(source: Source): boolean {
+    if (this.records.length < LT_MAX_PEERLIST) return true;
+    this.erasePeers(source === Source.Incoming);
+    return this.records.length < LT_MAX_PEERLIST;
+  }
+
+  /**
+   * erase_peers: from a random start, min(N, 300) entries; erases the best erasable one, else
+   * with `force` (an incoming connection) the best one not in use. At most one record.
+   */
+  private erasePeers(force: boolean): void {
+    const n = this.records.length;
+    if (n === 0) return;
+    const from = this.eraseStart(n);
+    if (!force && this.erasable === 0 && !this.exhaustive) return;
+    const victim = this.eraseVictim(from, n < LT_WINDOW ? n : LT_WINDOW, force);
+    if (victim >= 0) this.forget(this.records[victim] as LibtorrentInfo);
+  }
+
+  /**
+   * erase_peers' window start, uniform in [0, n − 1] (`random(size − 1)`): a per-policy
+   * deterministic sequence (learn has no HostView). Tests override it to fix the window.
+   */
+  protected eraseStart(n: number): number {
+    this.eraseDraws++;
+    return mix32(Math.imul(this.eraseDraws, 0x9e3779b1) ^ 0x82daf973) % n;
+  }
+
+  /**
+   * The slot to erase among `window` entries from `from` (wrapping): the best erasable one by
+   * compare_peer_erase, later entries winning ties; else, with `force`, the best entry not in
+   * use by the same order; else -1. Exhaustive mode ranks the records instead of reading erank.
+   */
+  private eraseVictim(from: number, window: number, force: boolean): number {
+    const recs = this.records;
+    const n = recs.length;
+    const a = this.erank;
+    const exhaustive = this.exhaustive;
+    let best = ER_KEPT - 1;
+    let slot = -1;
+    let forceBest = ER_KEPT - 1;
+    let forceSlot = -1;
+    let i = from;
+    for (let k = 0; k < window; k++, i++) {
+      if (i >= n) i = 0;
+      const v = exhaustive ? this.eraseRank(recs[i] as LibtorrentInfo) : (a[i] as number);
+      if (v <= best) {
+        best = v;
+        slot = i;
+      }
+      if (force && v !== ER_IN_USE) {
+        const f = v >= ER_KEPT ? v - ER_KEPT : v;
+        if (f <= forceBest) {
+          forceBest = f;
+          forceSlot = i;
+        }
+      }
+    }
+    return slot >= 0 ? slot : forceSlot;
+  }
+
+  /**
    * find_connect_candidates: scan a window of ≤ 300 from the round-robin cursor, keep the best
    * 10. Only entries whose slot key is ≤ now can pass the filter, so the scan reads the keys and
    * only those records (in window order, which keeps TopK's tie order), and none at all when
    * the tree's minimum is later than now; the full filter is still applied to each record read.
-   * The cursor moves exactly as the entry-by-entry scan moves it.
+   * The cursor moves exactly as the entry-by-entry scan moves it. At ≥ 2850 records the same
+   * window also yields the record to weed, erased after the scan.
    */
   private refill(host: HostView): void {
     const cands = this.cands;
@@ -241,6 +423,12 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
       this.scan(from, n, now, host);
       this.scan(0, end - n, now, host);
       this.cursor = end - n;
+    }
+    // torrent::want_peers() calls connect_one_peer only while num_connect_candidates > 0: a
+    // refill the host makes without any candidate (all keys +∞) weeds nothing.
+    if (n >= LT_WEED_FROM && (this.erasable > 0 || this.exhaustive) && (this.keys as SlotMinTree).min() !== Infinity) {
+      const victim = this.eraseVictim(from, window, false);
+      if (victim >= 0) this.forget(this.records[victim] as LibtorrentInfo);
     }
   }
 
@@ -329,6 +517,18 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     super.onDial(info, now);
     info.lastConnected = Math.floor(now);
     info.everConnected = true;
+    this.rekey(info);
+  }
+
+  override onIncoming(info: LibtorrentInfo, now: number): void {
+    super.onIncoming(info, now);
+    this.rekey(info);
+  }
+
+  /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
+  override onPieceData(info: LibtorrentInfo, now: number): void {
+    super.onPieceData(info, now);
+    if (info.trust < LT_MAX_TRUST) info.trust++;
   }
 
   override onConnectFailure(info: LibtorrentInfo, now: number, reason: ConnectFailure): void {
@@ -365,14 +565,29 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     this.rekey(info);
   }
 
-  /** Checks every slot key against the records (tests). Returns the first bad slot or -1. */
+  /**
+   * Checks every slot key and erase rank against the records (tests). Returns the first bad
+   * slot, the record count when the erasable count or the unused erase ranks are wrong, or -1.
+   */
   checkKeys(host: HostView): number {
     this.syncKeys(host);
     const keys = this.keys as SlotMinTree;
-    for (let i = 0; i < this.records.length; i++) {
-      if (keys.get(i) !== this.slotKey(this.records[i] as LibtorrentInfo)) return i;
+    const n = this.records.length;
+    let erasable = 0;
+    for (let i = 0; i < n; i++) {
+      const r = this.records[i] as LibtorrentInfo;
+      const e = this.eraseRank(r);
+      if (keys.get(i) !== this.slotKey(r) || this.erank[i] !== e) return i;
+      if (e < ER_KEPT) erasable++;
     }
+    if (erasable !== this.erasable || n > LT_MAX_PEERLIST) return n;
+    for (let i = n; i < this.erank.length; i++) if (this.erank[i] !== ER_IN_USE) return n;
     return -1;
+  }
+
+  /** Records that weeding may erase now (tests). */
+  erasableCount(): number {
+    return this.erasable;
   }
 
   private bump(info: LibtorrentInfo): void {
