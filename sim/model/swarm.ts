@@ -366,8 +366,14 @@ export class Swarm {
     c.bIdx = b.conns.length;
     b.conns.push(c);
     b.connPeer.push(a.id);
+    // A policy with a full peer list and nothing it may evict (libtorrent's force_erase
+    // failing) refuses the connection: the dialler reads EOF before any handshake.
     const infoA = this.learn(b, a.id, Source.Incoming, NO_FLAGS);
-    if (infoA) b.policy.onIncoming(infoA, now);
+    if (infoA === undefined) {
+      this.finishFailed(c, 'handshake', 'refused');
+      return;
+    }
+    b.policy.onIncoming(infoA, now);
     // libtorrent refuses an incoming connection at once over its limit plus slack: the dialler
     // reads EOF before any handshake.
     if (b.conns.length > b.kind.peerLimit + b.kind.incomingSlack) {

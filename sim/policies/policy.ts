@@ -25,7 +25,8 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
 
   /**
    * A source (tracker, PEX, DHT, an incoming connection) tells of a peer. Returns its record, new
-   * or existing, or undefined when the policy declines to keep it (e.g. a full pool).
+   * or existing, or undefined when the policy declines to keep it (e.g. a full pool). Declining
+   * an incoming connection's peer refuses that connection before the handshake.
    */
   learn(remote: number, source: Source, flags: PeerFlags, now: number): I | undefined;
 
