@@ -435,10 +435,10 @@ export class Swarm {
 
     // Wire order: the LTEP handshake (upload_only) arrives before the bitfield. A libtorrent
     // side that is itself upload-only closes on it at once, before reading the bitfield.
-    if (this.deliverState(c, a, b, 'ltep')) return;
-    if (this.deliverState(c, b, a, 'ltep')) return;
-    this.deliverState(c, a, b, 'bitfield');
-    this.deliverState(c, b, a, 'bitfield');
+    if (this.deliverState(c, a, b, infoB, 'ltep')) return;
+    if (this.deliverState(c, b, a, infoA, 'ltep')) return;
+    this.deliverState(c, a, b, infoB, 'bitfield');
+    this.deliverState(c, b, a, infoA, 'bitfield');
 
     this.transfers.connectionOpened(c, now);
     if (this.pexAllowed) {
@@ -455,9 +455,11 @@ export class Swarm {
     }
   }
 
-  /** `to` learns what `from` advertises. Returns true when `to` closed the link on it. */
-  private deliverState(c: Connection, to: Peer, from: Peer, via: RemoteState['via']): boolean {
-    const info = to.policy.get(from.id);
+  /**
+   * `to` learns what `from` advertises; `info` is to's record of from (looked up once per
+   * handshake: records in use are never dropped). Returns true when `to` closed the link on it.
+   */
+  private deliverState(c: Connection, to: Peer, from: Peer, info: PeerInfo | undefined, via: RemoteState['via']): boolean {
     const done = from.done;
     if (info) {
       const st = this.stateArg;
