@@ -19,6 +19,7 @@ export function benchGrowth(sizes: readonly number[] = [1000, 2000, 4000, 8000, 
   const rows: BenchRow[] = [];
   const xs: number[] = [];
   const ys: number[] = [];
+  const evs: number[] = [];
   for (const n of sizes) {
     const f = n / base;
     const overrides = Object.entries(raw.population).map(([name, g]) => ({ path: `population.${name}.count`, value: String(Math.max(1, Math.round(g.count * f))) }));
@@ -28,8 +29,21 @@ export function benchGrowth(sizes: readonly number[] = [1000, 2000, 4000, 8000, 
     const perHour = (seconds * 3600) / scenario.duration;
     xs.push(Math.log(n));
     ys.push(Math.log(perHour));
-    rows.push(row(`growth-large-${n}`, r.events, seconds, { peers: n, wall_s_per_sim_hour: round(perHour, 2) }));
+    evs.push(Math.log((r.events * 3600) / scenario.duration));
+    rows.push(row(`growth-large-${n}`, r.events, seconds, { peers: n, wall_s_per_sim_hour: round(perHour, 2), us_per_event: round((1e6 * seconds) / r.events, 2) }));
   }
+  // Wall time = events × cost per event: the two exponents say whether growth comes from the
+  // model doing more per peer (seeds meeting more seeds) or from each event getting dearer.
+  const exponent = (name: string, of: string, ys: number[]) =>
+    ({ name, events: 0, seconds: 0, events_per_s: 0, ratio: round(slope(xs, ys), 3), of, to: 'peers' }) as BenchRow;
+  rows.push(exponent('growth-exponent', 'wall time per simulated hour', ys));
+  rows.push(exponent('growth-exponent-events', 'events per simulated hour', evs));
+  rows.push(exponent('growth-exponent-cost-per-event', 'wall time per event', ys.map((y, i) => y - evs[i]!)));
+  return rows;
+}
+
+/** Least-squares slope of ys against xs. */
+function slope(xs: readonly number[], ys: readonly number[]): number {
   const k = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / k;
   const my = ys.reduce((a, b) => a + b, 0) / k;
@@ -39,8 +53,7 @@ export function benchGrowth(sizes: readonly number[] = [1000, 2000, 4000, 8000, 
     sxy += (xs[i]! - mx) * (ys[i]! - my);
     sxx += (xs[i]! - mx) ** 2;
   }
-  rows.push({ name: 'growth-exponent', events: 0, seconds: 0, events_per_s: 0, ratio: round(sxy / sxx, 3), of: 'wall time per simulated hour', to: 'peers' });
-  return rows;
+  return sxy / sxx;
 }
 
 /**
