@@ -5,6 +5,7 @@ import { ConnState, type Connection } from '../model/connection.js';
 import type { SwarmObserver } from '../model/observer.js';
 import type { Peer } from '../model/peer.js';
 import { GROUPS, SUMMARY_METRICS } from './columns.js';
+import { PairTimes } from './pair-times.js';
 import { quantile, settleTime } from './stats.js';
 
 const SUBJECT = 0;
@@ -56,7 +57,7 @@ export class MetricsRecorder implements SwarmObserver {
   /** Totals at the previous sample, to turn running totals into per-interval counts. */
   private readonly prev = [new Counters(), new Counters()] as const;
   private prevPeerSeconds = [0, 0];
-  private readonly lastWasted = new Map<number, number>();
+  private readonly lastWasted = new PairTimes(REPEAT_WINDOW);
   readonly timeseries: number[][] = [];
   private readonly churnSeries: [number[], number[]] = [[], []];
   private readonly sampleTimes: number[] = [];
@@ -145,14 +146,7 @@ export class MetricsRecorder implements SwarmObserver {
   close(conn: Connection, now: number, reason: CloseReason, overheadBytes: number): void {
     const bytes = conn.pieceBytes;
     let repeat = false;
-    if (bytes === 0) {
-      const lo = Math.min(conn.a.id, conn.b.id);
-      const hi = Math.max(conn.a.id, conn.b.id);
-      const key = lo * 2097152 + hi;
-      const last = this.lastWasted.get(key);
-      repeat = last !== undefined && now - last <= REPEAT_WINDOW;
-      this.lastWasted.set(key, now);
-    }
+    if (bytes === 0) repeat = this.lastWasted.swap(conn.a.id, conn.b.id, now) !== -Infinity;
     const ri = REASON_INDEX.get(reason)!;
     for (let gi = this.first(conn); gi <= SWARM; gi++) {
       const c = this.g[gi]!;
@@ -204,8 +198,6 @@ export class MetricsRecorder implements SwarmObserver {
       this.prevPeerSeconds[gi] = c.peerSeconds;
     }
     this.timeseries.push(row);
-    // Pairs whose last wasted handshake is older than the repeat window can never count again.
-    if (this.lastWasted.size > 4096) for (const [k, t] of this.lastWasted) if (now - t > REPEAT_WINDOW) this.lastWasted.delete(k);
   }
 
   private traceRow(conn: Connection): void {
