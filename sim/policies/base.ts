@@ -1,4 +1,4 @@
-import { PeerInfo } from './peer-info.js';
+import { PEER_INFO_BITS, PeerInfo } from './peer-info.js';
 import { RemoteIndex } from './remote-index.js';
 import { SlotMinTree } from './slot-tree.js';
 import type {
@@ -11,20 +11,47 @@ import type {
 } from './policy.js';
 import { Source } from './source.js';
 
+/** TrackedInfo's counters in PeerInfo.bits: conns (3 bits), then established (3 bits). */
+const CONNS_SHIFT = PEER_INFO_BITS;
+const ESTABLISHED_SHIFT = PEER_INFO_BITS + 3;
+const COUNT_MAX = 7;
+/** The `conns` bits of `bits` (zero: not in use), for subclasses testing several at once. */
+export const CONNS_MASK = COUNT_MAX << CONNS_SHIFT;
+/** First bit of `bits` a TrackedInfo subclass may use (up to 29). */
+export const TRACKED_INFO_BITS = PEER_INFO_BITS + 6;
+
 /**
  * The record every built-in policy extends: `PeerInfo` plus the bookkeeping the shared base
  * needs (dense-array slot, open-connection counts). `inUse` is derived from `conns`, so an
- * incoming and an outgoing connection to the same peer at once are both accounted for.
+ * incoming and an outgoing connection to the same peer at once are both accounted for. The
+ * counts live in `bits` (3 bits each, −16 bytes a record: in practice a host has at most one
+ * connection each way with a peer; more than 7 throws rather than wraps). The
+ * dial count, read only by the scanning policies, is theirs (ScanInfo).
  */
 export class TrackedInfo extends PeerInfo {
   /** Index in the policy's dense record array; -1 once forgotten. */
   slot = -1;
+
   /** Connections with this peer in progress or established (both directions). */
-  conns = 0;
+  get conns(): number {
+    return (this.bits >> CONNS_SHIFT) & COUNT_MAX;
+  }
+  set conns(v: number) {
+    this.bits = (this.bits & ~(COUNT_MAX << CONNS_SHIFT)) | (count(v) << CONNS_SHIFT);
+  }
+
   /** Of those, connections whose handshake completed. */
-  established = 0;
-  /** Outgoing attempts started. */
-  dials = 0;
+  get established(): number {
+    return (this.bits >> ESTABLISHED_SHIFT) & COUNT_MAX;
+  }
+  set established(v: number) {
+    this.bits = (this.bits & ~(COUNT_MAX << ESTABLISHED_SHIFT)) | (count(v) << ESTABLISHED_SHIFT);
+  }
+}
+
+function count(v: number): number {
+  if (!(v >= 0 && v <= COUNT_MAX)) throw new RangeError(`TrackedInfo: ${v} connections with one peer (at most ${COUNT_MAX})`);
+  return v;
 }
 
 /** Remote ids in [0, 2^31 − 1) go to the RemoteIndex; others (never in a swarm) to a Map. */
@@ -151,9 +178,9 @@ export abstract class BasePolicy<I extends TrackedInfo> implements ReconnectPoli
       return info;
     }
     const bit = 1 << source;
-    let changed = (info.sources & bit) === 0 || source < info.fromBest;
+    // (fromBest is the lowest source bit: a new lowest source is a new bit.)
+    let changed = (info.sources & bit) === 0;
     info.sources |= bit;
-    if (source < info.fromBest) info.fromBest = source;
     if (this.learned(info, source, flags, now, false)) changed = true;
     if (e >= 0) {
       // learned() may have cleared the memo (touch) but cannot move the entry.
@@ -280,7 +307,6 @@ export abstract class BasePolicy<I extends TrackedInfo> implements ReconnectPoli
 
   onDial(info: I, now: number): void {
     this.open(info);
-    info.dials++;
     info.attemptedAt = this.clock(now);
   }
 

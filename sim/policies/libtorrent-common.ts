@@ -1,4 +1,5 @@
-import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import { BasePolicy, CONNS_MASK, TopK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { BANNED, SEED, UPLOAD_ONLY } from './peer-info.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -96,6 +97,8 @@ import { Source } from './source.js';
  *   kept with the slot keys by every rekey and swapped on forget, plus a count of erasable
  *   slots, so the erase scans read 600 bytes and are skipped when nothing is erasable; an
  *   erased record leaves the index, the slot tree and the candidate cache (dropped as not held).
+ *   The trust stand-in, read only by the erase rank, sits beside it per slot (Uint8) rather than
+ *   on the record (see LibtorrentInfo for the record's layout).
  */
 export interface LibtorrentVariant {
   readonly name: string;
@@ -104,21 +107,114 @@ export interface LibtorrentVariant {
   readonly persistUploadOnly: boolean;
 }
 
+/** LibtorrentInfo's part of `bits`: failcount (5 bits), then five flags. */
+const FAILCOUNT_SHIFT = TRACKED_INFO_BITS;
+const FAILCOUNT_MAX = 31;
+const EVER_CONNECTED = 1 << (TRACKED_INFO_BITS + 5);
+const LISTEN_KNOWN = 1 << (TRACKED_INFO_BITS + 6);
+const MAYBE_UPLOAD_ONLY = 1 << (TRACKED_INFO_BITS + 7);
+/** Returned by the select in progress (cleared before select returns). */
+const PICKED = 1 << (TRACKED_INFO_BITS + 8);
+/** `bep` holds the BEP 40 stand-in rank. */
+const BEP40_KNOWN = 1 << (TRACKED_INFO_BITS + 9);
+
+/**
+ * LibtorrentInfo.blocked on its `bits`. The candidate tests read the word once rather than
+ * through six accessors: the refill's inner loop makes them per record, and V8 inlines only so
+ * much into one function (bench/policies.ts policy-libtorrent-2.1-3000 ran ~10 % slower with an
+ * accessor per flag here; the scenario runs did not show it).
+ */
+function blocked(b: number, done: boolean, uploadOnlyToo: boolean): boolean {
+  if ((b & (BANNED | LISTEN_KNOWN)) !== LISTEN_KNOWN) return true;
+  if (((b >> FAILCOUNT_SHIFT) & FAILCOUNT_MAX) >= LT_MAX_FAILCOUNT) return true;
+  return done && (b & (uploadOnlyToo ? SEED | UPLOAD_ONLY : SEED)) !== 0;
+}
+
+/**
+ * A peer-list entry: TrackedInfo plus failcount and five flags (in `bits`, see peer-info.ts for
+ * why), the last connect time and the BEP 40 stand-in. Measured per record (bench/growth.ts
+ * benchMemory): the eight fields this replaces took 64 bytes, `bep40` as a uint32 (above 2^31 it
+ * is not a small integer) 16 more in a heap number; now 16 bytes (`lastConnected` and `bep`, the
+ * rank as a signed 32-bit integer, its "computed" flag in `bits`). `picked` is a flag cleared at
+ * the end of each select instead of a select serial; `trust_points` live in the policy per slot.
+ */
 export class LibtorrentInfo extends TrackedInfo {
-  failcount = 0;
   /** Whole seconds; meaningful once `everConnected`. */
   lastConnected = 0;
-  everConnected = false;
+  /** bep40 | 0, once BEP40_KNOWN. */
+  private bep = 0;
+
+  constructor(remote: number, source: Source, now: number) {
+    super(remote, source, now);
+    this.bits |= LISTEN_KNOWN;
+  }
+
+  /**
+   * Not a connect candidate, timing and use aside (`is_connect_candidate`): banned, listen port
+   * unknown, failcount ≥ 3, or, when `done`, a seed (with `uploadOnlyToo`, also upload-only).
+   */
+  blocked(done: boolean, uploadOnlyToo: boolean): boolean {
+    return blocked(this.bits, done, uploadOnlyToo);
+  }
+
+  /** Not in use, not returned earlier in this select, and not blocked. */
+  idleCandidate(done: boolean, uploadOnlyToo: boolean): boolean {
+    const b = this.bits;
+    return (b & (CONNS_MASK | PICKED)) === 0 && !blocked(b, done, uploadOnlyToo);
+  }
+
+  /** 0–31. */
+  get failcount(): number {
+    return (this.bits >> FAILCOUNT_SHIFT) & FAILCOUNT_MAX;
+  }
+  set failcount(v: number) {
+    this.bits = (this.bits & ~(FAILCOUNT_MAX << FAILCOUNT_SHIFT)) | ((v & FAILCOUNT_MAX) << FAILCOUNT_SHIFT);
+  }
+
+  get everConnected(): boolean {
+    return (this.bits & EVER_CONNECTED) !== 0;
+  }
+  set everConnected(v: boolean) {
+    this.bits = v ? this.bits | EVER_CONNECTED : this.bits & ~EVER_CONNECTED;
+  }
+
   /** libtorrent's `connectable`: false for a peer known only from an incoming connection. */
-  listenKnown = true;
+  get listenKnown(): boolean {
+    return (this.bits & LISTEN_KNOWN) !== 0;
+  }
+  set listenKnown(v: boolean) {
+    this.bits = v ? this.bits | LISTEN_KNOWN : this.bits & ~LISTEN_KNOWN;
+  }
+
   /** The PEX seed flag, a hint (`maybe_upload_only`, #6225). */
-  maybeUploadOnly = false;
-  /** BEP 40 stand-in rank; -1 = not computed yet. */
-  bep40 = -1;
-  /** Serial of the select that last returned this peer (no duplicates within one select). */
-  picked = -1;
-  /** `trust_points` stand-in (0–8): +1 per piece moved on a connection with the peer. */
-  trust = 0;
+  get maybeUploadOnly(): boolean {
+    return (this.bits & MAYBE_UPLOAD_ONLY) !== 0;
+  }
+  set maybeUploadOnly(v: boolean) {
+    this.bits = v ? this.bits | MAYBE_UPLOAD_ONLY : this.bits & ~MAYBE_UPLOAD_ONLY;
+  }
+
+  /** Returned earlier in the select in progress (no duplicates within one select). */
+  get picked(): boolean {
+    return (this.bits & PICKED) !== 0;
+  }
+  set picked(v: boolean) {
+    this.bits = v ? this.bits | PICKED : this.bits & ~PICKED;
+  }
+
+  /** BEP 40 stand-in rank (uint32); -1 = not computed yet. */
+  get bep40(): number {
+    return (this.bits & BEP40_KNOWN) === 0 ? -1 : this.bep >>> 0;
+  }
+  set bep40(v: number) {
+    if (v < 0) {
+      this.bits &= ~BEP40_KNOWN;
+      this.bep = 0;
+    } else {
+      this.bits |= BEP40_KNOWN;
+      this.bep = v | 0;
+    }
+  }
 }
 
 export const LT_MIN_RECONNECT = 60;
@@ -139,6 +235,19 @@ const ER_KEPT = 1024;
 /** Erase rank of a record in use: never erased. */
 const ER_IN_USE = 0x7fff;
 
+/**
+ * The per-slot arrays of a policy that has no record yet (empty, never written): a built swarm's
+ * policies allocate theirs at their first record (a small typed array costs ~270 bytes).
+ */
+const NO_SLOTS_ERANK = new Int16Array(0);
+const NO_SLOTS_TRUST = new Uint8Array(0);
+
+/**
+ * The records returned so far by the select in progress, whose `picked` flags it clears before
+ * returning. One array serves every policy: a select runs to completion before another starts.
+ */
+const PICKED_NOW: (LibtorrentInfo | undefined)[] = new Array<LibtorrentInfo | undefined>(LT_CONNECTION_SPEED).fill(undefined);
+
 const P33 = 2 ** 33;
 const P7 = 2 ** 7;
 
@@ -154,12 +263,13 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   private readonly cands = new TopK<LibtorrentInfo>(LT_CACHE);
   private pos = 0;
   private cursor = 0;
-  private serial = 0;
   private salt: number | undefined;
   /** host.done as the slot keys were last computed (suppression depends on it). */
   private keyedDone = false;
-  /** Erase rank per slot (eraseRank), kept with the slot keys. */
-  private erank = new Int16Array(64).fill(ER_IN_USE);
+  /** Erase rank per slot (eraseRank), kept with the slot keys; ER_IN_USE beyond the records. */
+  private erank = NO_SLOTS_ERANK;
+  /** `trust_points` stand-in per slot (0–8), moved with the erase rank. */
+  private trust = NO_SLOTS_TRUST;
   /** Slots whose erase rank is below ER_KEPT. */
   private erasable = 0;
   /** Draws of erase_peers' window start. */
@@ -181,8 +291,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    * whole second `lastConnected + (failcount + 1) × 60` from which `now − lastConnected ≥ …`.
    */
   protected override slotKey(info: LibtorrentInfo): number {
-    if (info.conns > 0 || info.banned || !info.listenKnown || info.failcount >= LT_MAX_FAILCOUNT) return Infinity;
-    if (this.keyedDone && this.suppressed(info)) return Infinity;
+    if (info.conns > 0 || info.blocked(this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
     if (!info.everConnected) return -Infinity;
     return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
   }
@@ -206,7 +315,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): boolean {
     let changed = false;
     if (isNew) {
-      if (info.slot >= this.erank.length) this.growErank();
+      if (info.slot >= this.erank.length) this.growSlots();
       info.listenKnown = source !== Source.Incoming;
     } else {
       if (source !== Source.Incoming && !info.listenKnown) {
@@ -227,26 +336,16 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return changed;
   }
 
-  private suppressed(info: LibtorrentInfo): boolean {
-    return info.seed || (this.variant.persistUploadOnly && info.uploadOnly);
-  }
-
   /** is_connect_candidate (no timing). */
   private isCandidate(info: LibtorrentInfo, host: HostView): boolean {
     return (
-      info.conns === 0 &&
-      !info.banned &&
-      info.listenKnown &&
-      info.failcount < LT_MAX_FAILCOUNT &&
-      !(host.done && this.suppressed(info)) &&
-      info.picked !== this.serial &&
+      info.idleCandidate(host.done, this.variant.persistUploadOnly) &&
       this.isHeld(info)
     );
   }
 
   eligibleAt(info: LibtorrentInfo, host: HostView): number {
-    if (info.banned || !info.listenKnown || info.failcount >= LT_MAX_FAILCOUNT) return Infinity;
-    if (host.done && this.suppressed(info)) return Infinity;
+    if (info.blocked(host.done, this.variant.persistUploadOnly)) return Infinity;
     if (!info.everConnected) return info.learnedAt;
     return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
   }
@@ -277,11 +376,13 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   }
 
   private tie(info: LibtorrentInfo, host: HostView): number {
-    if (info.bep40 < 0) {
+    let bep40 = info.bep40;
+    if (bep40 < 0) {
       if (this.salt === undefined) this.salt = host.rng.int(2 ** 32);
-      info.bep40 = mix32(info.remote ^ this.salt);
+      bep40 = mix32(info.remote ^ this.salt);
+      info.bep40 = bep40;
     }
-    return 0xffffffff - info.bep40;
+    return 0xffffffff - bep40;
   }
 
   /**
@@ -291,10 +392,9 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    */
   private eraseRank(info: LibtorrentInfo): number {
     if (info.conns > 0) return ER_IN_USE;
-    const rank = (31 - info.failcount) * 32 + (info.listenKnown ? 16 : 0) + info.trust + 7;
+    const rank = (31 - info.failcount) * 32 + (info.listenKnown ? 16 : 0) + (this.trust[info.slot] as number) + 7;
     if (info.failcount === 0) return rank + ER_KEPT;
-    const candidate = !info.banned && info.listenKnown && info.failcount < LT_MAX_FAILCOUNT && !(this.keyedDone && this.suppressed(info));
-    return candidate ? rank + ER_KEPT : rank;
+    return info.blocked(this.keyedDone, this.variant.persistUploadOnly) ? rank : rank + ER_KEPT;
   }
 
   private setErank(slot: number, v: number): void {
@@ -306,10 +406,14 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     a[slot] = v;
   }
 
-  private growErank(): void {
-    const a = new Int16Array(this.erank.length * 2).fill(ER_IN_USE);
+  /** Doubles the per-slot arrays (erase rank, trust); 64 slots at the first record. */
+  private growSlots(): void {
+    const a = new Int16Array(this.erank.length === 0 ? 64 : this.erank.length * 2).fill(ER_IN_USE);
     a.set(this.erank);
     this.erank = a;
+    const t = new Uint8Array(a.length);
+    t.set(this.trust);
+    this.trust = t;
   }
 
   /** Keeps the erase rank with the slot key (every handler that rekeys). */
@@ -324,7 +428,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     for (let i = 0; i < recs.length; i++) this.setErank(i, this.eraseRank(recs[i] as LibtorrentInfo));
   }
 
-  /** Swap-remove, as the base, with the erase rank moved along. */
+  /** Swap-remove, as the base, with the erase rank and trust moved along. */
   protected override forget(info: LibtorrentInfo): void {
     if (!this.isHeld(info)) return;
     const slot = info.slot;
@@ -334,6 +438,9 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     if ((a[slot] as number) < ER_KEPT) this.erasable--;
     a[slot] = a[last] as number;
     a[last] = ER_IN_USE;
+    const t = this.trust;
+    t[slot] = t[last] as number;
+    t[last] = 0;
   }
 
   /** insert_peer / new_connection at a full list: make room, or refuse the new peer. */
@@ -474,7 +581,6 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
 
   select(host: HostView, budget: number, out: Int32Array): number {
     this.syncKeys(host);
-    this.serial++;
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
     if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
     if (max > budget) max = budget;
@@ -482,8 +588,13 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     while (n < max) {
       const r = this.connectOne(host);
       if (r === undefined) break;
-      r.picked = this.serial;
+      r.picked = true;
+      PICKED_NOW[n] = r;
       out[n++] = r.remote;
+    }
+    for (let i = 0; i < n; i++) {
+      (PICKED_NOW[i] as LibtorrentInfo).picked = false;
+      PICKED_NOW[i] = undefined;
     }
     return n;
   }
@@ -528,7 +639,9 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
   override onPieceData(info: LibtorrentInfo, now: number): void {
     super.onPieceData(info, now);
-    if (info.trust < LT_MAX_TRUST) info.trust++;
+    const t = this.trust;
+    const slot = info.slot;
+    if (slot >= 0 && (t[slot] as number) < LT_MAX_TRUST) t[slot]++;
   }
 
   override onConnectFailure(info: LibtorrentInfo, now: number, reason: ConnectFailure): void {

@@ -1,6 +1,5 @@
-import { TrackedInfo } from './base.js';
 import type { HostView, PolicyFactory, ReconnectPolicy } from './policy.js';
-import { ScanPolicy } from './scan-policy.js';
+import { ScanInfo, ScanPolicy } from './scan-policy.js';
 import type { Source } from './source.js';
 
 /**
@@ -10,18 +9,18 @@ import type { Source } from './source.js';
  * least-recently-attempted order (never attempted first, then the oldest attempt; ties by remote
  * id). A peer that closes is re-dialled on the next select.
  */
-export class NaivePolicy extends ScanPolicy<TrackedInfo> {
+export class NaivePolicy extends ScanPolicy<ScanInfo> {
   readonly name = 'naive';
 
-  protected make(remote: number, source: Source, now: number): TrackedInfo {
-    return new TrackedInfo(remote, source, now);
+  protected make(remote: number, source: Source, now: number): ScanInfo {
+    return new ScanInfo(remote, source, now);
   }
 
-  eligibleAt(info: TrackedInfo, _host: HostView): number {
+  eligibleAt(info: ScanInfo, _host: HostView): number {
     return info.banned ? Infinity : info.learnedAt;
   }
 
-  protected rank(info: TrackedInfo): number {
+  protected rank(info: ScanInfo): number {
     return info.dials === 0 ? -1 : info.attemptedAt;
   }
 }

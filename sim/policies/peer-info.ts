@@ -1,6 +1,28 @@
 import type { Source } from './source.js';
 
 /**
+ * Bits of `PeerInfo.bits`, one small integer holding every flag and small counter of a record.
+ * PeerInfo owns bits 0–12; subclasses add theirs above (`PEER_INFO_BITS` is the first free one)
+ * and keep the word below 2^30, so that it is a small integer (Smi) in every V8 build. Bit 0–6:
+ * `sources`, one per Source.
+ */
+const SOURCES = 0x7f;
+const IN_USE = 1 << 7;
+/** (Exported for subclasses that test several flags in one read of `bits`.) */
+export const BANNED = 1 << 8;
+export const SEED = 1 << 9;
+export const UPLOAD_ONLY = 1 << 10;
+/** `connectable` known (true or false); CONNECTABLE = known true. */
+const CONNECTABLE_KNOWN = 1 << 11;
+const CONNECTABLE = 1 << 12;
+/** First bit of `PeerInfo.bits` a subclass may use (bits up to 29). */
+export const PEER_INFO_BITS = 13;
+
+/** Scratch view of a double as two 32-bit halves (learnedAt). */
+const F64 = new Float64Array(1);
+const I32 = new Int32Array(F64.buffer);
+
+/**
  * One record per known peer, in the spirit of Transmission's `tr_peer_info` and libtorrent's
  * `torrent_peer`: the history a reconnect policy reads. The base holds what every policy needs;
  * a policy extends it with its own counters (fail counts, penalties, posteriors…).
@@ -8,37 +30,107 @@ import type { Source } from './source.js';
  * The host (sim/model) never writes these fields: it reports events to the policy, and the
  * policy decides what to remember. That is the point of the seam (libtorrent #7700 was exactly a
  * fact that was not remembered).
+ *
+ * Layout (memory: a 5 000-peer flash crowd holds millions of records). In Node 20's V8 (no
+ * pointer compression: check with %DebugPrint) every field of an object is 8 bytes, a boolean
+ * too, after a 24-byte header, and a field that ever held a non-integer (`learnedAt`, a
+ * fractional time) or an integer beyond 32 bits points to its own 16-byte heap number. Hence:
+ *
+ * - flags and small counters share one integer word `bits` behind accessors: here sources,
+ *   inUse, banned, seed, uploadOnly, connectable (6 fields → 1, −40 bytes), subclasses add
+ *   theirs (TrackedInfo's connection counts, the families' fail counts and flags);
+ * - `fromBest` is read off `sources` (it is always the lowest source seen): −8 bytes;
+ * - `learnedAt` is kept as the two 32-bit halves of the double, two small integers instead of a
+ *   pointer and a heap number: −8 bytes and one heap object less per record;
+ * - whole-second times (the client mirrors floor `now`) stay plain fields: small integers.
+ *
+ * Measured (bench/growth.ts benchMemory, heap per record after a forced GC, records with
+ * fractional learn times and dial history): transmission-4.1 197 → 108 bytes (an object of
+ * 168 bytes plus a heap number → 96), libtorrent-2.1 258 → 113 (216 plus two → 104).
  */
 export class PeerInfo {
   /** Remote peer id (index into the swarm's peer table). */
   readonly remote: number;
-  /** When the peer was first learned (s). */
-  readonly learnedAt: number;
-  /** Bit set of `1 << Source` over every source that listed the peer. */
-  sources = 0;
-  /** Best (lowest) source rank seen, as Transmission's `from_best`. */
-  fromBest: Source;
-  /** Connected or an outgoing attempt in progress. */
-  inUse = false;
-  /** Never dial again (bad data strikes). */
-  banned = false;
+  /** learnedAt, the bits of the double: low and high 32-bit halves. */
+  private readonly learnedLo: number;
+  private readonly learnedHi: number;
   /** Last dial start (s); 0 = never. */
   attemptedAt = 0;
   /** Last connect or disconnect (s); 0 = never. */
   changedAt = 0;
   /** Last time piece data moved on a connection with this peer (s); 0 = never. */
   pieceDataAt = 0;
-  /** Last seen advertised as a seed (PEX flag, have-all, full bitfield), as far as the policy kept it. */
-  seed = false;
-  /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
-  uploadOnly = false;
-  /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
-  connectable: boolean | undefined = undefined;
+  /** Flags and small counters (bit map above; subclasses own the bits from PEER_INFO_BITS). */
+  protected bits: number;
 
   constructor(remote: number, source: Source, now: number) {
     this.remote = remote;
-    this.learnedAt = now;
-    this.fromBest = source;
-    this.sources = 1 << source;
+    F64[0] = now;
+    this.learnedLo = I32[0] as number;
+    this.learnedHi = I32[1] as number;
+    this.bits = (1 << source) & SOURCES;
+  }
+
+  /** When the peer was first learned (s). */
+  get learnedAt(): number {
+    I32[0] = this.learnedLo;
+    I32[1] = this.learnedHi;
+    return F64[0] as number;
+  }
+
+  /** Bit set of `1 << Source` over every source that listed the peer. */
+  get sources(): number {
+    return this.bits & SOURCES;
+  }
+  set sources(v: number) {
+    this.bits = (this.bits & ~SOURCES) | (v & SOURCES);
+  }
+
+  /** Best (lowest) source rank seen, as Transmission's `from_best`: the lowest bit of `sources`. */
+  get fromBest(): Source {
+    const s = this.bits & SOURCES;
+    return (31 - Math.clz32(s & -s)) as Source;
+  }
+
+  /** Connected or an outgoing attempt in progress. */
+  get inUse(): boolean {
+    return (this.bits & IN_USE) !== 0;
+  }
+  set inUse(v: boolean) {
+    this.bits = v ? this.bits | IN_USE : this.bits & ~IN_USE;
+  }
+
+  /** Never dial again (bad data strikes). */
+  get banned(): boolean {
+    return (this.bits & BANNED) !== 0;
+  }
+  set banned(v: boolean) {
+    this.bits = v ? this.bits | BANNED : this.bits & ~BANNED;
+  }
+
+  /** Last seen advertised as a seed (PEX flag, have-all, full bitfield), as far as the policy kept it. */
+  get seed(): boolean {
+    return (this.bits & SEED) !== 0;
+  }
+  set seed(v: boolean) {
+    this.bits = v ? this.bits | SEED : this.bits & ~SEED;
+  }
+
+  /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
+  get uploadOnly(): boolean {
+    return (this.bits & UPLOAD_ONLY) !== 0;
+  }
+  set uploadOnly(v: boolean) {
+    this.bits = v ? this.bits | UPLOAD_ONLY : this.bits & ~UPLOAD_ONLY;
+  }
+
+  /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
+  get connectable(): boolean | undefined {
+    const b = this.bits;
+    return (b & CONNECTABLE_KNOWN) === 0 ? undefined : (b & CONNECTABLE) !== 0;
+  }
+  set connectable(v: boolean | undefined) {
+    const b = this.bits & ~(CONNECTABLE_KNOWN | CONNECTABLE);
+    this.bits = v === undefined ? b : v ? b | CONNECTABLE_KNOWN | CONNECTABLE : b | CONNECTABLE_KNOWN;
   }
 }

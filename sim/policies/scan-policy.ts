@@ -4,13 +4,19 @@ import type { CloseInfo, ConnectFailure, HostView } from './policy.js';
 /** Dials per select for the generic families and `naive`: Transmission's 9 per pulse. */
 export const GENERIC_PER_SELECT = 9;
 
+/** The record of the scanning policies: TrackedInfo plus the dial count they rank by. */
+export class ScanInfo extends TrackedInfo {
+  /** Outgoing attempts started. */
+  dials = 0;
+}
+
 /**
  * Base of the generic families: each select scans every record once, keeps the best
  * min(perSelect, budget) eligible ones (eligibleAt ≤ now, not in use, not banned) by
  * (rank, remote id) in a reused best-k buffer, and returns them best first. O(known peers) per
  * select, no allocation; the host sleeps until nextWake() between useful selects.
  */
-export abstract class ScanPolicy<I extends TrackedInfo> extends BasePolicy<I> {
+export abstract class ScanPolicy<I extends ScanInfo> extends BasePolicy<I> {
   private readonly best: TopK<I>;
 
   constructor(readonly perSelect = GENERIC_PER_SELECT) {
@@ -45,6 +51,11 @@ export abstract class ScanPolicy<I extends TrackedInfo> extends BasePolicy<I> {
     best.clear();
     return n;
   }
+
+  override onDial(info: I, now: number): void {
+    super.onDial(info, now);
+    info.dials++;
+  }
 }
 
 /** How an attempt or connection ended, as the generic families see it. */
@@ -65,7 +76,7 @@ export function closeOutcome(pieceBytes: number, reason: string): Outcome {
   return 'fruitless';
 }
 
-export class OutcomeInfo extends TrackedInfo {
+export class OutcomeInfo extends ScanInfo {
   /** When the last attempt or connection ended (s); 0 with `ended` false = never. */
   endedAt = 0;
   ended = false;

@@ -1,4 +1,4 @@
-import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import { BasePolicy, TopK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -87,11 +87,20 @@ export interface TransmissionVariant {
   readonly pruning: boolean;
 }
 
+const FAILS_SHIFT = TRACKED_INFO_BITS;
+
+/** A pool entry: TrackedInfo, the fail counter (8 bits of `bits`, −8 bytes a record) and the last connect time. */
 export class TransmissionInfo extends TrackedInfo {
-  /** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255). */
-  fails = 0;
   /** Last completed handshake (s); 0 = never. */
   lastConnectedAt = 0;
+
+  /** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255). */
+  get fails(): number {
+    return (this.bits >> FAILS_SHIFT) & 0xff;
+  }
+  set fails(v: number) {
+    this.bits = (this.bits & ~(0xff << FAILS_SHIFT)) | ((v & 0xff) << FAILS_SHIFT);
+  }
 }
 
 /** Reconnect interval by step (§1). */
