@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RandomStream } from '../sim/engine/random.js';
 import { buildRun, runOne } from '../sim/experiments/run-one.js';
 import { PACKAGE_ROOT } from '../sim/experiments/package-info.js';
 import { getPolicyFactory } from '../sim/policies/registry.js';
@@ -58,8 +59,14 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 
 /**
  * Memory: bytes per peer (a built, not yet run, 10 000-peer swarm over an empty process) and per
- * known-peer record (one policy learning 100 000 peers), from heap use after a forced GC when
- * node runs with --expose-gc (npm run bench does), else from heap deltas as they come.
+ * known-peer record, from heap use after a forced GC when node runs with --expose-gc (npm run
+ * bench does), else from heap deltas as they come. Records: 100 000 of them, learned at
+ * fractional times from mixed sources and PEX flags, half with a dial history (timeouts,
+ * fruitless and useful connections, some left open) and a select every 50 learns, as a swarm
+ * leaves them: `memory-per-known-peer` is transmission-4.1 (one policy learning 100 000 peers),
+ * `memory-per-known-peer-libtorrent-2.1` 40 policies of 2 500 (libtorrent keeps at most 3 000,
+ * and weeds from 2 850). `external_bytes` is the typed arrays' share per record (remote index,
+ * slot tree, per-slot ranks), outside the JS heap.
  */
 export function benchMemory(): BenchRow[] {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -73,16 +80,58 @@ export function benchMemory(): BenchRow[] {
   const { swarm } = buildRun({ scenario, policy: 'transmission-4.1', factory, params, rep: 0, seed: 1, trace: 'none' });
   const h1 = heap();
   const peers = swarm.peers.length;
-  const lt = getPolicyFactory('transmission-4.1');
-  const policy = lt.factory.create(lt.params);
-  const h2 = heap();
-  const n = 100_000;
-  for (let i = 0; i < n; i++) policy.learn(i, 2, {}, 0);
-  const h3 = heap();
+  const rows: BenchRow[] = [{ name: 'memory-per-peer', events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h1 - h0) / peers), peers }];
+  const records = (name: string, policyName: string, hosts: number, perHost: number): void => {
+    const lt = getPolicyFactory(policyName);
+    const policies = Array.from({ length: hosts }, () => lt.factory.create(lt.params));
+    const out = new Int32Array(64);
+    const rng = new RandomStream('bench-memory');
+    // peerLimit 50 000: Transmission's pool pruning (above 3 × peerLimit) stays out of the way.
+    const host = { now: 0, done: false, pexAllowed: true, connections: 0, peerLimit: 50_000, rng };
+    const flags = [{}, { connectable: true }, { seed: true, uploadOnly: true }, { seed: true, uploadOnly: true, connectable: true }];
+    type Close = Parameters<(typeof policies)[number]['onClose']>[2];
+    const fruitless: Close = { reason: 'peer_left', byUs: false, severity: 'normal', pieceBytes: 0, outgoing: true };
+    const useful: Close = { reason: 'idle', byUs: true, severity: 'normal', pieceBytes: 1 << 20, outgoing: true };
+    const mix = (x: number): number => {
+      const h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+      return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    };
+    const h2 = heap();
+    const ab0 = process.memoryUsage().arrayBuffers;
+    for (let p = 0; p < hosts; p++) {
+      const policy = policies[p]!;
+      for (let i = 0; i < perHost; i++) {
+        const remote = p * perHost + i;
+        const h = mix(remote + 1);
+        const now = 0.25 + i * 0.0137 + p * 0.731;
+        host.now = now;
+        // Sources 0–4 (incoming, LPD, tracker, DHT, PEX), with and without PEX flags.
+        const info = policy.learn(remote, (h % 5) as 0 | 1 | 2 | 3 | 4, flags[(h >>> 3) & 3]!, now);
+        const k = (h >>> 6) & 7;
+        if (info !== undefined && k >= 4 && !info.inUse) {
+          policy.onDial(info, now + 0.25);
+          if (k === 4) policy.onConnectFailure(info, now + 15.5, 'timeout');
+          else {
+            policy.onHandshake(info, now + 0.5, true);
+            policy.onRemoteState(info, now + 0.5, { via: 'bitfield', seed: k === 5, uploadOnly: k === 5 });
+            if (k >= 6) policy.onPieceData(info, now + 3.7);
+            if (k !== 7) policy.onClose(info, now + 20.9, k === 6 ? useful : fruitless);
+          }
+        }
+        if (i % 50 === 49) {
+          host.now = now + 100;
+          policy.select(host, 50, out);
+        }
+      }
+    }
+    const h3 = heap();
+    const held = policies.reduce((s, policy) => s + policy.size(), 0);
+    const external = process.memoryUsage().arrayBuffers - ab0;
+    rows.push({ name, events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h3 - h2) / held), records: held, external_bytes: Math.round(external / held) });
+  };
+  records('memory-per-known-peer', 'transmission-4.1', 1, 100_000);
+  records('memory-per-known-peer-libtorrent-2.1', 'libtorrent-2.1', 40, 2_500);
   // Keep the swarm alive until here, or its collection would hide the records' growth.
   if (swarm.peers.length !== peers) throw new Error('unreachable');
-  return [
-    { name: 'memory-per-peer', events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h1 - h0) / peers), peers },
-    { name: 'memory-per-known-peer', events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h3 - h2) / n), records: policy.size() },
-  ];
+  return rows;
 }
