@@ -16,8 +16,9 @@ export class Environment {
   private readonly queue: EventQueue;
   private readonly handlers: EventHandler[] = [];
 
-  constructor(initialCapacity = 1024) {
-    this.queue = new EventQueue(initialCapacity);
+  /** `nearMax` is passed to the EventQueue (tests set it small to exercise both tiers). */
+  constructor(initialCapacity = 1024, nearMax?: number) {
+    this.queue = new EventQueue(initialCapacity, nearMax);
   }
 
   /** Registers a handler and returns its kind number. */
@@ -71,8 +72,8 @@ export class Environment {
   step(): boolean {
     const q = this.queue;
     if (q.length === 0) return false;
+    this.now = q.peekTime();
     const slot = q.pop();
-    this.now = q.timeOf(slot);
     this.eventsProcessed++;
     this.handlers[q.kindOf(slot)]!(q.aOf(slot), q.bOf(slot));
     return true;
@@ -83,8 +84,8 @@ export class Environment {
     const q = this.queue;
     const handlers = this.handlers;
     while (q.length > 0 && q.peekTime() <= until) {
+      this.now = q.peekTime();
       const slot = q.pop();
-      this.now = q.timeOf(slot);
       this.eventsProcessed++;
       handlers[q.kindOf(slot)]!(q.aOf(slot), q.bOf(slot));
     }
