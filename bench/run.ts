@@ -52,7 +52,7 @@ for (const r of await benchScenarios(want, process.argv.includes('--heavy'))) em
 
 if (want('sweep')) {
   const { benchSweepParallel } = await import('./sweep-parallel.js');
-  for (const r of await benchSweepParallel()) emit(r);
+  for (const r of await benchSweepParallel(process.argv.includes('--heavy'))) emit(r);
 }
 
 if (process.argv.includes('--heavy') && want('growth')) for (const r of benchGrowth()) emit(r);

@@ -33,12 +33,16 @@ function filesOf(dir: string): string {
   return ['summary.csv', 'timeseries.csv', 'comparison.csv', 'manifest.json'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\u0000');
 }
 
-async function sweepRows(): Promise<BenchRow[]> {
+/**
+ * A 20-run sweep (2 policies × 10 replications) of `scenario` at jobs 1 and 2, `order` giving the
+ * passes (best of each kept). Rows are named `sweep-20-<tag>jobs-N` and `ratio-sweep-<tag>jobs-2-vs-1`.
+ */
+async function sweepRows(scenario = SCENARIO, tag = '', order: readonly number[] = [1, 2, 2, 1]): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), 'swarmsim-bench-'));
   try {
     const base: ExperimentOptions = {
       kind: 'sweep',
-      scenario: SCENARIO,
+      scenario,
       policies: ['transmission-main-2023', 'transmission-4.1'],
       reps: 10,
       trace: { mode: 'none', reps: 'first' },
@@ -47,7 +51,7 @@ async function sweepRows(): Promise<BenchRow[]> {
     const out: BenchRow[] = [];
     const results: Record<number, { seconds: number; events: number; dir: string; runs: number }> = {};
     // The machine is shared and noisy: alternate the two settings twice, keep the best of each.
-    for (const jobs of [1, 2, 2, 1]) {
+    for (const jobs of order) {
       const dir = join(root, `jobs-${jobs}`);
       rmSync(dir, { recursive: true, force: true });
       const t0 = now();
@@ -58,17 +62,17 @@ async function sweepRows(): Promise<BenchRow[]> {
     }
     for (const jobs of [1, 2]) {
       const r = results[jobs]!;
-      out.push(row(`sweep-20-jobs-${jobs}`, r.events, r.seconds, { runs: r.runs, jobs, cpus: availableParallelism() }));
+      out.push(row(`sweep-20-${tag}jobs-${jobs}`, r.events, r.seconds, { runs: r.runs, jobs, cpus: availableParallelism() }));
     }
     const identical = filesOf(results[1]!.dir) === filesOf(results[2]!.dir);
     out.push({
-      name: 'ratio-sweep-jobs-2-vs-1',
+      name: `ratio-sweep-${tag}jobs-2-vs-1`,
       events: 0,
       seconds: 0,
       events_per_s: 0,
       ratio: round(results[1]!.seconds / results[2]!.seconds, 3),
-      of: 'sweep-20-jobs-1',
-      to: 'sweep-20-jobs-2',
+      of: `sweep-20-${tag}jobs-1`,
+      to: `sweep-20-${tag}jobs-2`,
       identical_output: identical ? 'yes' : 'NO',
     });
     return out;
@@ -104,15 +108,20 @@ async function overheadRows(policy: string, trace: TraceSpec, tag: string): Prom
   }
 }
 
-/** Every row of this benchmark (bench/run.ts prints them with the engine's). */
-export async function benchSweepParallel(): Promise<BenchRow[]> {
+/**
+ * Every row of this benchmark (bench/run.ts prints them with the engine's). `heavy` adds the same
+ * sweep over steady-state.yaml, whose runs take ~6 s instead of ~0.3 s: each worker thread pays
+ * ~0.5 s of JIT warm-up on its first run, which a sweep of short runs cannot amortise.
+ */
+export async function benchSweepParallel(heavy = false): Promise<BenchRow[]> {
   return [
     ...(await sweepRows()),
+    ...(heavy ? await sweepRows(join(PACKAGE_ROOT, 'scenarios', 'steady-state.yaml'), 'steady-state-', [1, 2]) : []),
     ...(await overheadRows('transmission-4.1', { mode: 'none', reps: 'first' }, 'seed-heavy')),
     ...(await overheadRows('transmission-4.1', { mode: 'subject', reps: 'first' }, 'seed-heavy-traced')),
   ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of await benchSweepParallel()) console.log(JSON.stringify(r));
+  for (const r of await benchSweepParallel(process.argv.includes('--heavy'))) console.log(JSON.stringify(r));
 }
