@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchBareHeap, benchEngineHold } from './hold.js';
 import { round, type BenchRow } from './bench-row.js';
 import { benchScenarios } from './scenarios.js';
@@ -29,6 +32,18 @@ function ratio(name: string, a: BenchRow, b: BenchRow): void {
 
 const want = (name: string) => !only || name.includes(only);
 
+/**
+ * SimPy 3 on the same hold model (bench/simpy-hold.py), when Debian's python3-simpy3 is
+ * installed; undefined otherwise (the row is then left out, not faked).
+ */
+function simpyHold(pending: number, events: number): BenchRow | undefined {
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'simpy-hold.py');
+  const r = spawnSync('/usr/bin/python3', [script, String(pending), String(events)], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const j = JSON.parse(r.stdout) as { engine: string; events: number; seconds: number };
+  return { name: `simpy-hold-${pending / 1000}k`, events: j.events, seconds: j.seconds, events_per_s: round(j.events / j.seconds, 0), engine: j.engine };
+}
+
 for (const pending of [10_000, 1_000_000]) {
   if (!want(`hold-${pending}`) && !want('hold')) continue;
   const ops = pending >= 1_000_000 ? 3_000_000 : 5_000_000;
@@ -46,6 +61,13 @@ for (const pending of [10_000, 1_000_000]) {
   emit(bestE!);
   emit(bestB!);
   ratio(`ratio-engine-vs-bare-heap-${pending >= 1_000_000 ? '1m' : '10k'}`, bestE!, bestB!);
+  if (pending === 10_000) {
+    const simpy = simpyHold(pending, 1_000_000);
+    if (simpy) {
+      emit(simpy);
+      ratio('ratio-engine-vs-simpy-10k', bestE!, simpy);
+    }
+  }
 }
 
 for (const r of await benchScenarios(want, process.argv.includes('--heavy'))) emit(r);
