@@ -1,5 +1,5 @@
 import { BasePolicy, CONNS_MASK, TopK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
-import { BANNED, SEED, UPLOAD_ONLY } from './peer-info.js';
+import { BANNED, SEED, UPLOAD_ONLY, withBit } from './peer-info.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -175,7 +175,7 @@ export class LibtorrentInfo extends TrackedInfo {
     return (this.bits & EVER_CONNECTED) !== 0;
   }
   set everConnected(v: boolean) {
-    this.bits = v ? this.bits | EVER_CONNECTED : this.bits & ~EVER_CONNECTED;
+    this.bits = withBit(this.bits, EVER_CONNECTED, v);
   }
 
   /** libtorrent's `connectable`: false for a peer known only from an incoming connection. */
@@ -183,7 +183,7 @@ export class LibtorrentInfo extends TrackedInfo {
     return (this.bits & LISTEN_KNOWN) !== 0;
   }
   set listenKnown(v: boolean) {
-    this.bits = v ? this.bits | LISTEN_KNOWN : this.bits & ~LISTEN_KNOWN;
+    this.bits = withBit(this.bits, LISTEN_KNOWN, v);
   }
 
   /** The PEX seed flag, a hint (`maybe_upload_only`, #6225). */
@@ -191,7 +191,7 @@ export class LibtorrentInfo extends TrackedInfo {
     return (this.bits & MAYBE_UPLOAD_ONLY) !== 0;
   }
   set maybeUploadOnly(v: boolean) {
-    this.bits = v ? this.bits | MAYBE_UPLOAD_ONLY : this.bits & ~MAYBE_UPLOAD_ONLY;
+    this.bits = withBit(this.bits, MAYBE_UPLOAD_ONLY, v);
   }
 
   /** Returned earlier in the select in progress (no duplicates within one select). */
@@ -199,7 +199,7 @@ export class LibtorrentInfo extends TrackedInfo {
     return (this.bits & PICKED) !== 0;
   }
   set picked(v: boolean) {
-    this.bits = v ? this.bits | PICKED : this.bits & ~PICKED;
+    this.bits = withBit(this.bits, PICKED, v);
   }
 
   /** BEP 40 stand-in rank (uint32); -1 = not computed yet. */

@@ -18,6 +18,11 @@ const CONNECTABLE = 1 << 12;
 /** First bit of `PeerInfo.bits` a subclass may use (bits up to 29). */
 export const PEER_INFO_BITS = 13;
 
+/** `word` with the bits of `mask` set (on) or cleared: the setters of packed record flags. */
+export function withBit(word: number, mask: number, on: boolean): number {
+  return on ? word | mask : word & ~mask;
+}
+
 /** Scratch view of a double as two 32-bit halves (learnedAt). */
 const F64 = new Float64Array(1);
 const I32 = new Int32Array(F64.buffer);
@@ -97,7 +102,7 @@ export class PeerInfo {
     return (this.bits & IN_USE) !== 0;
   }
   set inUse(v: boolean) {
-    this.bits = v ? this.bits | IN_USE : this.bits & ~IN_USE;
+    this.bits = withBit(this.bits, IN_USE, v);
   }
 
   /** Never dial again (bad data strikes). */
@@ -105,7 +110,7 @@ export class PeerInfo {
     return (this.bits & BANNED) !== 0;
   }
   set banned(v: boolean) {
-    this.bits = v ? this.bits | BANNED : this.bits & ~BANNED;
+    this.bits = withBit(this.bits, BANNED, v);
   }
 
   /** Last seen advertised as a seed (PEX flag, have-all, full bitfield), as far as the policy kept it. */
@@ -113,7 +118,7 @@ export class PeerInfo {
     return (this.bits & SEED) !== 0;
   }
   set seed(v: boolean) {
-    this.bits = v ? this.bits | SEED : this.bits & ~SEED;
+    this.bits = withBit(this.bits, SEED, v);
   }
 
   /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
@@ -121,7 +126,7 @@ export class PeerInfo {
     return (this.bits & UPLOAD_ONLY) !== 0;
   }
   set uploadOnly(v: boolean) {
-    this.bits = v ? this.bits | UPLOAD_ONLY : this.bits & ~UPLOAD_ONLY;
+    this.bits = withBit(this.bits, UPLOAD_ONLY, v);
   }
 
   /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
