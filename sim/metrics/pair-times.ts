@@ -38,7 +38,7 @@ export class PairTimes {
     const hi = x < y ? y : x;
     const key = lo * 2097152 + hi;
     const keys = this.keys;
-    let i = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+    let i = this.home(lo, hi);
     for (;;) {
       const k = keys[i]!;
       if (k === key) {
@@ -75,8 +75,13 @@ export class PairTimes {
     }
   }
 
+  /** First probe position of pair (lo, hi). */
+  private home(lo: number, hi: number): number {
+    return (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+  }
+
   private insert(lo: number, hi: number, key: number, t: number): void {
-    let i = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+    let i = this.home(lo, hi);
     while (this.keys[i] !== -1) i = (i + 1) & this.mask;
     this.keys[i] = key;
     this.times[i] = t;
