@@ -6,8 +6,14 @@ export class Bitfield {
   readonly words: Uint32Array;
   count = 0;
 
-  constructor(readonly size: number) {
-    this.words = new Uint32Array((size + 31) >>> 5);
+  /** `words`, when given, is the view to keep the bits in (a PieceStore row); else a new array. */
+  constructor(
+    readonly size: number,
+    words?: Uint32Array,
+  ) {
+    const n = (size + 31) >>> 5;
+    if (words !== undefined && words.length !== n) throw new RangeError(`Bitfield: ${words.length} words for ${size} bits`);
+    this.words = words ?? new Uint32Array(n);
   }
 
   has(i: number): boolean {

@@ -1,4 +1,5 @@
 import { ConnState } from './connection.js';
+import { LINK_COUNTED, LINK_OPEN, LINK_OUT, LINK_SEQ_SHIFT, LINK_UP_ACTIVE, LINK_UP_INTERESTED, LINK_UP_UNCHOKED } from './peer.js';
 import type { Swarm } from './swarm.js';
 
 /**
@@ -31,6 +32,19 @@ export function swarmViolations(swarm: Swarm): string[] {
     }
     if (p.connPeer.length !== p.conns.length || p.conns.some((c, i) => c.other(p).id !== p.connPeer[i])) out.push(`t=${now}: peer ${p.id} has a stale far-end id list`);
     if (p.done !== p.have.complete) out.push(`t=${now}: peer ${p.id} done flag disagrees with its bitfield`);
+    if (p.store.done[p.id] !== (p.done ? 1 : 0)) out.push(`t=${now}: peer ${p.id} done flag disagrees with the piece store`);
+    p.conns.forEach((c, i) => {
+      const atA = c.a === p;
+      let want = atA ? LINK_OUT : 0;
+      const up = atA ? c.ab : c.ba;
+      want |= (up.interested ? LINK_UP_INTERESTED : 0) | (up.unchoked ? LINK_UP_UNCHOKED : 0) | (up.upIdx >= 0 ? LINK_UP_ACTIVE : 0);
+      if (c.state === ConnState.Open) {
+        const farCounts = atA ? c.bCountsA : c.aCountsB;
+        want |= LINK_OPEN | (farCounts === 1 ? LINK_COUNTED : 0) | ((atA ? c.aSeqAtOpen : c.bSeqAtOpen) << LINK_SEQ_SHIFT);
+      }
+      if (p.connMeta[i] !== want) out.push(`t=${now}: peer ${p.id} link metadata of connection ${c.slot} is ${p.connMeta[i]}, expected ${want}`);
+    });
+    if (p.connMeta.length !== p.conns.length) out.push(`t=${now}: peer ${p.id} has ${p.connMeta.length} link metadata entries for ${p.conns.length} connections`);
     if (hs !== p.handshaked) out.push(`t=${now}: peer ${p.id} counts ${p.handshaked} handshaked, lists ${hs}`);
     if (p.completedAt >= 0 && !p.startsAsSeed) {
       const earliest = p.arrivedAt + swarm.scenario.torrent.size / p.downCap;
@@ -43,6 +57,7 @@ export function swarmViolations(swarm: Swarm): string[] {
     sent += p.pieceBytesUp;
     received += p.pieceBytesDown;
   }
+  for (const c of swarm.conns) if ((c.state === ConnState.Open) !== swarm.linkOpen(c.slot, c.gen)) out.push(`t=${now}: connection ${c.slot} is ${c.state === ConnState.Open ? '' : 'not '}open, its liveness entry disagrees`);
   let onConns = swarm.closedPieceBytes;
   for (const c of swarm.conns) if (c.state !== ConnState.Closed) onConns += c.bytesAB + c.bytesBA;
   if (Math.abs(sent - received) > 1e-6 * Math.max(1, sent)) out.push(`piece bytes sent ${sent} ≠ received ${received}`);

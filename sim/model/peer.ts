@@ -4,6 +4,19 @@ import type { Behaviour } from '../scenario/schema.js';
 import { Bitfield } from './bitfield.js';
 import type { ClientKind } from './client-kind.js';
 import type { Connection, Flow } from './connection.js';
+import type { PieceStore } from './piece-store.js';
+
+/** Bits of Peer.connMeta entries (the low bits; the rest is the peer's haveSeq at open). */
+export const LINK_OPEN = 1;
+/** The far end counts this peer's pieces in its availability (it was a leecher at open). */
+export const LINK_COUNTED = 2;
+/** This peer dialled the link (PEX's connectable flag for the far end). */
+export const LINK_OUT = 4;
+/** This peer's upload flow on the link: the far end is interested, unchoked, a piece in progress. */
+export const LINK_UP_INTERESTED = 8;
+export const LINK_UP_UNCHOKED = 16;
+export const LINK_UP_ACTIVE = 32;
+export const LINK_SEQ_SHIFT = 6;
 
 /** One virtual peer: its client kind, policy, capacities, pieces and open connections. */
 export class Peer implements HostView {
@@ -18,6 +31,13 @@ export class Peer implements HostView {
    * small integers instead of reading every connection record (3.8 % of a flash crowd's time).
    */
   readonly connPeer: number[] = [];
+  /**
+   * Per entry of `conns`, what the HAVE and PEX fan-outs need of the link without reading the
+   * connection record: LINK_OPEN, LINK_COUNTED, LINK_OUT, the LINK_UP_ state of this peer's
+   * upload flow (kept by Transfers), and this peer's haveSeq when the link opened (its bitfield
+   * covered pieces up to there), shifted by LINK_SEQ_SHIFT.
+   */
+  readonly connMeta: number[] = [];
   /**
    * Holds every piece. A field rather than a getter over the bitfield: the HAVE and PEX loops
    * read it for every neighbour, and the getter cost two more dependent loads each time.
@@ -38,12 +58,15 @@ export class Peer implements HostView {
   /** Flows this peer uploads on that are unchoked (regular slots plus the optimistic one). */
   unchoked = 0;
   /**
-   * Handshakes of the last PEX interval, oldest first from `recentHead`, with the generation of
-   * the record at the time: a PEX message lists peers added since the previous one without
-   * scanning every open connection.
+   * Handshakes of the last PEX interval, oldest first from `recentHead`: connection slot, its
+   * generation at the time, far-end id, whether this peer dialled it, and time. A PEX message
+   * lists peers added since the previous one without scanning every open connection, and
+   * without reading the connection records (the swarm's `linkLive` says which are still open).
    */
-  readonly recent: Connection[] = [];
+  readonly recentSlot: number[] = [];
   readonly recentGen: number[] = [];
+  readonly recentPeer: number[] = [];
+  readonly recentOut: boolean[] = [];
   readonly recentT: number[] = [];
   recentHead = 0;
   /** Pieces received so far (sequence numbers of HAVEs), and those not yet announced. */
@@ -102,15 +125,17 @@ export class Peer implements HostView {
     readonly upCap: number,
     readonly downCap: number,
     readonly startsAsSeed: boolean,
-    pieces: number,
+    readonly store: PieceStore,
     readonly pexAllowed: boolean,
     pulsePhase: number,
   ) {
-    this.have = new Bitfield(pieces);
-    this.busy = new Bitfield(pieces);
+    const pieces = store.pieces;
+    this.have = new Bitfield(pieces, store.haveWords(id));
+    this.busy = new Bitfield(pieces, store.busyWords(id));
     if (startsAsSeed) this.have.fill();
     this.done = this.have.complete;
-    this.avail = startsAsSeed ? null : new Uint16Array(pieces);
+    store.done[id] = this.done ? 1 : 0;
+    this.avail = startsAsSeed ? null : store.availOf(id);
     this.dialOut = new Int32Array(Math.max(64, kind.peerLimit));
     this.pulsePhase = pulsePhase;
   }

@@ -3,6 +3,7 @@ import type { PolicyFactory, PolicyParams, ReconnectPolicy } from '../policies/p
 import { BEHAVIOURS, type Behaviour, type GroupSpec, type Scenario } from '../scenario/schema.js';
 import { CLIENT_KIND_BY_NAME } from './client-kind.js';
 import { Peer } from './peer.js';
+import { PieceStore } from './piece-store.js';
 
 /** Resolves a policy spec of a non-subject group (its client's own policy). */
 export type PolicyResolver = (spec: string) => { factory: PolicyFactory; params: PolicyParams };
@@ -36,6 +37,13 @@ export function buildPopulation(
   const stays: number[] = [];
   const groupNames = Object.keys(scenario.population);
   let leechers = 0;
+  // Arrival streams are per group, so drawing every group's times first changes no draw; the
+  // peer count sizes the piece store.
+  const timesOf = groupNames.map((name) => arrivalTimes(scenario.population[name]!, scenario.duration, streams.stream(`arrivals:${name}`)));
+  const store = new PieceStore(
+    timesOf.reduce((n, t) => n + t.length, 0),
+    pieces,
+  );
   groupNames.forEach((name, g) => {
     const spec = scenario.population[name]!;
     const isSubject = name === scenario.subject;
@@ -44,7 +52,7 @@ export function buildPopulation(
     const named = isSubject ? subject : spec.policy !== undefined ? resolve(spec.policy) : undefined;
     const kind = CLIENT_KIND_BY_NAME[spec.client ?? named?.factory.client ?? 'transmission'];
     const pol = named ?? resolve(kind.defaultPolicy);
-    const times = arrivalTimes(spec, scenario.duration, streams.stream(`arrivals:${name}`));
+    const times = timesOf[g]!;
     const traits = streams.stream(`traits:${name}`);
     const stayRng = streams.stream(`stay:${name}`);
     const abortRng = streams.stream(`abort:${name}`);
@@ -68,7 +76,7 @@ export function buildPopulation(
         spec.upload,
         spec.download,
         spec.role === 'seed',
-        pieces,
+        store,
         pexAllowed,
         phase,
       );

@@ -7,7 +7,7 @@ import { Source } from '../policies/source.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Connection, ConnState, type Flow } from './connection.js';
 import type { SwarmObserver } from './observer.js';
-import type { Peer } from './peer.js';
+import { LINK_OPEN, LINK_OUT, type Peer } from './peer.js';
 import { handshakeOverheadBytes } from './protocol-bytes.js';
 import { pairRtt } from './rtt.js';
 import { Tracker } from './tracker.js';
@@ -52,6 +52,12 @@ export class Swarm {
   /** Connection records by slot, in use or free (pooled). */
   readonly conns: Connection[] = [];
   private readonly freeSlots: number[] = [];
+  /**
+   * Per connection slot, its generation while the link is open (handshaked), −1 otherwise: PEX
+   * tells a recent link that is still open from its slot and generation without reading the
+   * record. Grown with `conns`.
+   */
+  private linkLive = new Int32Array(1024).fill(-1);
   /** Piece bytes moved on connections already recycled (for the bytes invariant). */
   closedPieceBytes = 0;
   readonly transfers: Transfers;
@@ -132,6 +138,11 @@ export class Swarm {
     this.dhtRng = streams.stream('dht');
     for (const p of peers) env.scheduleAt(arrivals[p.id]!, this.kArrive, p.id);
     env.schedule(scenario.sample_interval, this.kSample);
+  }
+
+  /** Whether connection slot `slot` holds an open link of generation `gen` (for invariants). */
+  linkOpen(slot: number, gen: number): boolean {
+    return this.linkLive[slot] === gen;
   }
 
   get pieceCount(): number {
@@ -323,6 +334,7 @@ export class Swarm {
     c.aIdx = a.conns.length;
     a.conns.push(c);
     a.connPeer.push(b.id);
+    a.connMeta.push(LINK_OUT);
     this.observer.attempt(c, now);
     let result: TcpResult;
     if (b.online && b.connectable && b.behaviour !== 'ghost' && b.behaviour !== 'refuse') result = TcpResult.Established;
@@ -339,6 +351,11 @@ export class Swarm {
     if (slot !== undefined) return this.conns[slot]!;
     const c = new Connection(this.conns.length);
     this.conns.push(c);
+    if (c.slot >= this.linkLive.length) {
+      const grown = new Int32Array(this.linkLive.length * 2).fill(-1);
+      grown.set(this.linkLive);
+      this.linkLive = grown;
+    }
     return c;
   }
 
@@ -366,6 +383,7 @@ export class Swarm {
     c.bIdx = b.conns.length;
     b.conns.push(c);
     b.connPeer.push(a.id);
+    b.connMeta.push(0);
     // A policy with a full peer list and nothing it may evict (libtorrent's force_erase
     // failing) refuses the connection: the dialler reads EOF before any handshake.
     const infoA = this.learn(b, a.id, Source.Incoming, NO_FLAGS);
@@ -416,6 +434,7 @@ export class Swarm {
     const now = this.env.now;
     const { a, b } = c;
     c.state = ConnState.Open;
+    this.linkLive[c.slot] = c.gen;
     c.tHandshake = now;
     c.lastPieceAt = now;
     a.handshaked++;
@@ -558,6 +577,8 @@ export class Swarm {
     const now = this.env.now;
     const { a, b } = c;
     c.state = ConnState.Closed;
+    this.linkLive[c.slot] = -1;
+    a.connMeta[c.aIdx] = b.connMeta[c.bIdx] = 0;
     c.tClose = now;
     c.closeReason = reason;
     c.closedBy = by === a ? 'a' : 'b';
@@ -654,13 +675,17 @@ export class Swarm {
     const horizon = now - this.scenario.discovery.pex.interval - 1;
     while (p.recentHead < p.recentT.length && p.recentT[p.recentHead]! < horizon) p.recentHead++;
     if (p.recentHead > 256 && p.recentHead * 2 > p.recentT.length) {
-      p.recent.splice(0, p.recentHead);
+      p.recentSlot.splice(0, p.recentHead);
       p.recentGen.splice(0, p.recentHead);
+      p.recentPeer.splice(0, p.recentHead);
+      p.recentOut.splice(0, p.recentHead);
       p.recentT.splice(0, p.recentHead);
       p.recentHead = 0;
     }
-    p.recent.push(c);
+    p.recentSlot.push(c.slot);
     p.recentGen.push(c.gen);
+    p.recentPeer.push(c.other(p).id);
+    p.recentOut.push(c.a === p);
     p.recentT.push(now);
   }
 
@@ -675,14 +700,33 @@ export class Swarm {
     const pex = this.scenario.discovery.pex;
     const since = sideIdx === 0 ? c.pexSentA : c.pexSentB;
     let sent = 0;
+    // Flat data only (connMeta, recent lists, linkLive, the piece store's done flags): the
+    // connection records and far-end peers are not read. An entry is listed if it is an open
+    // link other than c whose far end is not the receiver.
+    const done = this.transfers.store.done;
+    const max = pex.max_added;
+    const rid = receiver.id;
     if (since < 0) {
-      for (let i = 0; i < sender.conns.length && sent < pex.max_added; i++) sent += this.pexEntry(sender, receiver, sender.conns[i]!, c);
+      const own = sideIdx === 0 ? c.aIdx : c.bIdx;
+      const ids = sender.connPeer;
+      const metas = sender.connMeta;
+      for (let i = 0; i < ids.length && sent < max; i++) {
+        const meta = metas[i]!;
+        if ((meta & LINK_OPEN) === 0 || i === own || ids[i] === rid) continue;
+        this.pexLearn(receiver, ids[i]!, done, (meta & LINK_OUT) !== 0);
+        sent++;
+      }
     } else {
       // Newest first back to the previous message; entries whose record was recycled are skipped.
-      for (let i = sender.recent.length - 1; i >= sender.recentHead && sent < pex.max_added; i--) {
+      const live = this.linkLive;
+      for (let i = sender.recentT.length - 1; i >= sender.recentHead && sent < max; i--) {
         if (sender.recentT[i]! <= since) break;
-        const o = sender.recent[i]!;
-        if (o.gen === sender.recentGen[i]) sent += this.pexEntry(sender, receiver, o, c);
+        const slot = sender.recentSlot[i]!;
+        if (live[slot] !== sender.recentGen[i] || slot === c.slot) continue;
+        const q = sender.recentPeer[i]!;
+        if (q === rid) continue;
+        this.pexLearn(receiver, q, done, sender.recentOut[i]!);
+        sent++;
       }
     }
     if (sent > 0) this.wake(receiver);
@@ -696,18 +740,15 @@ export class Swarm {
     }
   }
 
-  /** Lists o's far end to receiver if o is an open link other than c; returns 1 if listed. */
-  private pexEntry(sender: Peer, receiver: Peer, o: Connection, c: Connection): number {
-    if (o.state !== ConnState.Open || o === c) return 0;
-    const q = o.other(sender);
-    if (q === receiver) return 0;
-    // Flags as a client sets them: seed when it saw a full bitfield; connectable when the
-    // sender reached it by dialling.
+  /**
+   * The receiver learns q from a PEX message, with the flags a client sets: seed when the sender
+   * saw a full bitfield; connectable when the sender reached q by dialling.
+   */
+  private pexLearn(receiver: Peer, q: number, done: Uint8Array, dialled: boolean): void {
     const flags = this.flagsArg;
-    flags.seed = flags.uploadOnly = q.done;
-    flags.connectable = o.a === sender ? true : undefined;
-    this.learn(receiver, q.id, Source.Pex, flags);
-    return 1;
+    flags.seed = flags.uploadOnly = done[q] !== 0;
+    flags.connectable = dialled ? true : undefined;
+    this.learn(receiver, q, Source.Pex, flags);
   }
 
   // ---- sampling -------------------------------------------------------------------------------
@@ -733,9 +774,11 @@ function unlist(p: Peer, c: Connection): void {
   if (i < 0) return;
   const last = list.pop()!;
   const lastPeer = p.connPeer.pop()!;
+  const lastMeta = p.connMeta.pop()!;
   if (last !== c) {
     list[i] = last;
     p.connPeer[i] = lastPeer;
+    p.connMeta[i] = lastMeta;
     if (last.a === p) last.aIdx = i;
     else last.bIdx = i;
   }
