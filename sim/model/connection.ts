@@ -31,9 +31,15 @@ export class Flow {
   downIdx = -1;
   /** The uploader has unchoked the downloader on this flow. */
   unchoked = false;
-  /** Flow bytes at the uploader's / the downloader's last rechoke (tit-for-tat windows). */
+  /**
+   * Flow bytes at the uploader's / the downloader's last rechoke (tit-for-tat windows), valid
+   * while the epoch equals that end's `rechokes` (else the flow has not moved since: see
+   * Transfers' addBytes).
+   */
   snapUp = 0;
   snapDown = 0;
+  snapUpEpoch = -1;
+  snapDownEpoch = -1;
   /** Scratch for the rechoke sort. */
   score = 0;
   /** The downloader wants something the uploader has. */
@@ -55,6 +61,7 @@ export class Flow {
     this.handle = this.upIdx = this.downIdx = -1;
     this.unchoked = this.interested = false;
     this.snapUp = this.snapDown = this.score = 0;
+    this.snapUpEpoch = this.snapDownEpoch = -1;
   }
 }
 

@@ -241,8 +241,7 @@ export class Transfers {
     const p = f.piece;
     const size = f.pieceSize;
     this.deactivate(f);
-    if (f === conn.ab) conn.bytesAB += size;
-    else conn.bytesBA += size;
+    addBytes(f, size);
     conn.lastPieceAt = now;
     up.pieceBytesUp += size;
     down.pieceBytesDown += size;
@@ -389,14 +388,16 @@ export class Transfers {
     const ranked = this.ranked;
     ranked.length = 0;
     const seeding = up.done;
-    for (const o of up.conns) {
-      if (o.state !== ConnState.Open) continue;
-      const g = o.a === up ? o.ab : o.ba;
-      if (g.interested) ranked.push(g);
+    // Interested open links from the link words: only their records are read.
+    const metas = up.connMeta;
+    for (let i = 0; i < metas.length; i++) {
+      if ((metas[i]! & (LINK_OPEN | LINK_UP_INTERESTED)) !== (LINK_OPEN | LINK_UP_INTERESTED)) continue;
+      const o = up.conns[i]!;
+      ranked.push(o.a === up ? o.ab : o.ba);
     }
     // Score: a leecher reciprocates what it received (the reverse flow); a seed favours the
     // peers it served fastest. Stable sort keeps connection order among equals.
-    for (const g of ranked) g.score = score(g, seeding);
+    for (const g of ranked) g.score = score(g, seeding, up.rechokes);
     ranked.sort(byScore);
     const regular = up.kind.uploadSlots - 1;
     const rotate = up.rechokes++ % OPTIMISTIC_EVERY === 0;
@@ -411,13 +412,7 @@ export class Transfers {
       const keep = i < regular || g === optimistic;
       if (!keep && g.unchoked) this.choke(g);
     }
-    // New measuring window for this peer: what it sent (seed ranking) and received (leecher).
-    for (const o of up.conns) {
-      const g = o.a === up ? o.ab : o.ba;
-      const r = o.a === up ? o.ba : o.ab;
-      g.snapUp = flowBytes(g);
-      r.snapDown = flowBytes(r);
-    }
+    // `up.rechokes` moved on: a new measuring window for this peer (addBytes opens it per flow).
     up.optimistic = optimistic;
     for (let i = 0; i < ranked.length; i++) {
       const g = ranked[i]!;
@@ -444,8 +439,7 @@ export class Transfers {
     if (f.upIdx >= 0) {
       this.settle(f, now);
       const partial = f.bytesDone;
-      if (f === c.ab) c.bytesAB += partial;
-      else c.bytesBA += partial;
+      addBytes(f, partial);
       f.up.pieceBytesUp += partial;
       f.down.pieceBytesDown += partial;
       f.down.busy.clear(f.piece);
@@ -490,12 +484,36 @@ function flowBytes(f: Flow): number {
   return f === f.conn.ab ? f.conn.bytesAB : f.conn.bytesBA;
 }
 
-/** Tit-for-tat score of an interested flow at its uploader, over the uploader's last period. */
-function score(g: Flow, seeding: boolean): number {
-  if (seeding) return flowBytes(g) - g.snapUp;
+/**
+ * Adds piece bytes to a flow. The tit-for-tat windows are opened lazily: the first change after
+ * a rechoke of either end saves the bytes before it (the flow's bytes at that rechoke), so a
+ * rechoke does not visit every link to take snapshots; a flow unchanged since has scored 0.
+ */
+function addBytes(f: Flow, n: number): void {
+  const c = f.conn;
+  const before = f === c.ab ? c.bytesAB : c.bytesBA;
+  if (f.snapUpEpoch !== f.up.rechokes) {
+    f.snapUp = before;
+    f.snapUpEpoch = f.up.rechokes;
+  }
+  if (f.snapDownEpoch !== f.down.rechokes) {
+    f.snapDown = before;
+    f.snapDownEpoch = f.down.rechokes;
+  }
+  if (f === c.ab) c.bytesAB = before + n;
+  else c.bytesBA = before + n;
+}
+
+/**
+ * Tit-for-tat score of an interested flow at its uploader over the uploader's last period
+ * (`epoch` = its rechokes so far): a seed ranks by what it sent on g, a leecher by what it
+ * received on the reverse flow.
+ */
+function score(g: Flow, seeding: boolean, epoch: number): number {
+  if (seeding) return g.snapUpEpoch === epoch ? flowBytes(g) - g.snapUp : 0;
   const c = g.conn;
   const r = g === c.ab ? c.ba : c.ab;
-  return flowBytes(r) - r.snapDown;
+  return r.snapDownEpoch === epoch ? flowBytes(r) - r.snapDown : 0;
 }
 
 function byScore(x: Flow, y: Flow): number {
