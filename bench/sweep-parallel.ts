@@ -14,7 +14,7 @@ import { round, row, type BenchRow } from './bench-row.js';
 /**
  * Experiment machinery benchmarks (issue 5 "Performance"):
  * - `sweep-20-jobs-1` / `sweep-20-jobs-2`: a 20-run sweep of the default scenario (2 policies ×
- *   10 replications, full 2 h, files written) serially and on 2 worker threads, best of two each;
+ *   10 replications, full 2 h, files written) serially and at --jobs 2 (this thread and one worker), best of two each;
  *   `ratio-sweep-jobs-2-vs-1` is the speed-up (target ≥ 1.8 on 2 cores). The two outputs are
  *   checked to be byte-identical.
  * - `worker-overhead-*`: what a worker thread costs per run of the default scenario, measured
