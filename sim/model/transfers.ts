@@ -435,7 +435,6 @@ export class Transfers {
   }
 
   private closeFlow(f: Flow, now: number): void {
-    const c = f.conn;
     if (f.upIdx >= 0) {
       this.settle(f, now);
       const partial = f.bytesDone;
