@@ -24,8 +24,11 @@ export function benchLeak(hours = 6): BenchRow[] {
     const heap = process.memoryUsage().heapUsed;
     const online = swarm.peers.filter((p) => p.online).length;
     const open = swarm.peers.reduce((s, p) => s + p.conns.length, 0) / 2;
+    // Known-peer records held (peers that left for good hold none): live state that grows while
+    // the pools fill towards their caps (libtorrent keeps up to 3 000 until it weeds).
+    const records = swarm.peers.reduce((s, p) => s + p.policy.size(), 0);
     perPeer.push(heap / Math.max(1, online));
-    rows.push({ name: `leak-hour-${h}`, events: swarm.env.eventsProcessed, seconds: 0, events_per_s: 0, heap_mb: round(heap / 1e6, 1), online, open_connections: Math.round(open), bytes: Math.round(heap / Math.max(1, online)) });
+    rows.push({ name: `leak-hour-${h}`, events: swarm.env.eventsProcessed, seconds: 0, events_per_s: 0, heap_mb: round(heap / 1e6, 1), online, open_connections: Math.round(open), known_records: records, bytes: Math.round(heap / Math.max(1, online)) });
   }
   const from = perPeer[Math.min(1, perPeer.length - 1)]!;
   rows.push({ name: 'leak-heap-growth', events: 0, seconds: 0, events_per_s: 0, ratio: round(perPeer[perPeer.length - 1]! / from - 1, 3), of: 'heap per online peer, last hour', to: 'hour 2' });

@@ -23,6 +23,8 @@ export function swarmViolations(swarm: Swarm): string[] {
     if (waiting !== p.waitingForSlot) out.push(`t=${now}: peer ${p.id} counts ${p.waitingForSlot} waiting for a slot, flags say ${waiting}`);
     if (unchoked !== p.unchoked) out.push(`t=${now}: peer ${p.id} counts ${p.unchoked} unchoked, flags say ${unchoked}`);
     if (!p.online && p.conns.length > 0) out.push(`t=${now}: offline peer ${p.id} holds ${p.conns.length} connections`);
+    // (A peer that left for good kept these for the rest of the run: 18 % heap growth in 6 h.)
+    if (!p.online && p.recentT.length > 0) out.push(`t=${now}: offline peer ${p.id} keeps ${p.recentT.length} PEX recent-link entries`);
     let hs = 0;
     for (const c of p.conns) {
       if (c.state === ConnState.Closed) out.push(`t=${now}: peer ${p.id} lists closed connection ${c.slot}`);

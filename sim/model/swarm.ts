@@ -245,6 +245,10 @@ export class Swarm {
     for (const h of [p.pulseHandle, p.announceHandle, p.dhtHandle]) if (h >= 0) this.env.cancel(h);
     p.pulseHandle = p.announceHandle = p.dhtHandle = -1;
     this.transfers.peerOffline(p);
+    // Every link just closed, so no PEX message can list these entries any more; a peer that
+    // left for good would otherwise keep them for the rest of the run.
+    p.recentSlot.length = p.recentGen.length = p.recentPeer.length = p.recentOut.length = p.recentT.length = 0;
+    p.recentHead = 0;
     p.online = false;
     this.observer.peerOffline(p, now);
   }
