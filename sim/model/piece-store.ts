@@ -1,3 +1,5 @@
+import { MAX_PIECES } from '../scenario/schema.js';
+
 /**
  * Every peer's piece state in three flat typed arrays, indexed by peer id: have and busy words
  * (interleaved, so one peer's two fields share cache lines), per-piece availability counts, and a
@@ -20,8 +22,9 @@ export class PieceStore {
     readonly peers: number,
     readonly pieces: number,
   ) {
-    // Peer.connMeta keeps a piece sequence number above 6 flag bits in a small integer.
-    if (pieces >= 1 << 24) throw new RangeError(`PieceStore: ${pieces} pieces; at most ${(1 << 24) - 1} are supported`);
+    // Peer.connMeta keeps a piece sequence number above 6 flag bits in a small integer (the
+    // scenario schema refuses more pieces with a clear error).
+    if (pieces > MAX_PIECES) throw new RangeError(`PieceStore: ${pieces} pieces; at most ${MAX_PIECES} are supported`);
     this.words = (pieces + 31) >>> 5;
     this.bits = new Uint32Array(peers * 2 * this.words);
     this.avail = new Uint16Array(peers * pieces);

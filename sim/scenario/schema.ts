@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { parseDuration, parseRate, parseSize } from './units.js';
 
+/** Most pieces a torrent may have (sim/model/piece-store.ts). */
+export const MAX_PIECES = (1 << 24) - 1;
+
 /**
  * The scenario file format. Every field carries its unit in its description; `swarmsim schema`
  * writes this as JSON Schema for editors. Unknown keys are errors (strict objects), so a typo
@@ -165,7 +168,7 @@ export const ScenarioSchema = z
     torrent: z
       .object({
         size: bytes('payload size'),
-        piece_size: bytes('piece size').default(262144),
+        piece_size: bytes('piece size; a torrent has at most 16 777 215 pieces').default(262144),
         public: z.boolean().default(true).describe('public torrent: PEX allowed'),
       })
       .strict(),
@@ -184,6 +187,10 @@ export const ScenarioSchema = z
     }
     if (!(s.torrent.piece_size > 0)) ctx.addIssue({ code: 'custom', path: ['torrent', 'piece_size'], message: 'expected a piece size > 0' });
     if (!(s.torrent.size >= s.torrent.piece_size)) ctx.addIssue({ code: 'custom', path: ['torrent', 'size'], message: 'expected a size ≥ torrent.piece_size' });
+    else if (Math.ceil(s.torrent.size / s.torrent.piece_size) > MAX_PIECES) {
+      // The model keeps a piece sequence number beside 6 flag bits in a small integer per link.
+      ctx.addIssue({ code: 'custom', path: ['torrent', 'piece_size'], message: `expected at most ${MAX_PIECES} pieces (size / piece_size), got ${Math.ceil(s.torrent.size / s.torrent.piece_size)}` });
+    }
     if (!(s.duration > 0)) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
     if (!(s.sample_interval > 0)) ctx.addIssue({ code: 'custom', path: ['sample_interval'], message: 'expected a sampling period > 0' });
     for (const [name, g] of Object.entries(s.population)) {
