@@ -488,7 +488,7 @@ function flowBytes(f: Flow): number {
  * a rechoke of either end saves the bytes before it (the flow's bytes at that rechoke), so a
  * rechoke does not visit every link to take snapshots; a flow unchanged since has scored 0.
  */
-function addBytes(f: Flow, n: number): void {
+export function addBytes(f: Flow, n: number): void {
   const c = f.conn;
   const before = f === c.ab ? c.bytesAB : c.bytesBA;
   if (f.snapUpEpoch !== f.up.rechokes) {
@@ -508,7 +508,7 @@ function addBytes(f: Flow, n: number): void {
  * (`epoch` = its rechokes so far): a seed ranks by what it sent on g, a leecher by what it
  * received on the reverse flow.
  */
-function score(g: Flow, seeding: boolean, epoch: number): number {
+export function score(g: Flow, seeding: boolean, epoch: number): number {
   if (seeding) return g.snapUpEpoch === epoch ? flowBytes(g) - g.snapUp : 0;
   const c = g.conn;
   const r = g === c.ab ? c.ba : c.ab;
