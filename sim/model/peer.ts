@@ -103,6 +103,8 @@ export class Peer implements HostView {
   sleeping = false;
   announceHandle = -1;
   departHandle = -1;
+  /** The policy's upkeep timer (ReconnectPolicy.maintain), −1 when none pending. */
+  maintainHandle = -1;
   /** Scratch for select(); one per peer so nothing is allocated per pulse. */
   readonly dialOut: Int32Array;
   /** Handshaked connections (the `connections` of HostView counts every open socket). */

@@ -83,6 +83,7 @@ export class Swarm {
   private readonly kAbort: number;
   private readonly kFlap: number;
   private readonly kDht: number;
+  private readonly kMaintain: number;
   private readonly flapRngs = new Map<number, RandomStream>();
   private readonly dhtRng: RandomStream;
 
@@ -135,6 +136,7 @@ export class Swarm {
     this.kAbort = env.register((p) => this.abort(this.peers[p]!));
     this.kFlap = env.register((p) => this.flap(this.peers[p]!));
     this.kDht = env.register((p) => this.dht(this.peers[p]!));
+    this.kMaintain = env.register((p) => this.maintain(this.peers[p]!));
     this.dhtRng = streams.stream('dht');
     for (const p of peers) env.scheduleAt(arrivals[p.id]!, this.kArrive, p.id);
     env.schedule(scenario.sample_interval, this.kSample);
@@ -177,6 +179,7 @@ export class Swarm {
     if (p.flaps) p.flapHandle = this.env.schedule(this.flapRng(p).exponential(this.scenario.population[this.groupName(p)]!.flapping!.online), this.kFlap, p.id);
     const dht = this.scenario.discovery.dht;
     if (dht.enabled) p.dhtHandle = this.env.schedule(this.dhtRng.between(0, 5), this.kDht, p.id);
+    this.maintain(p);
     this.wake(p);
   }
 
@@ -242,8 +245,8 @@ export class Swarm {
     while (p.conns.length > 0) this.closeAny(p.conns[p.conns.length - 1]!, p, 'local_left');
     const t = this.scenario.discovery.tracker;
     this.tracker.remove(p.id, p.leavesSilently ? now + t.stale_ttl : -1);
-    for (const h of [p.pulseHandle, p.announceHandle, p.dhtHandle]) if (h >= 0) this.env.cancel(h);
-    p.pulseHandle = p.announceHandle = p.dhtHandle = -1;
+    for (const h of [p.pulseHandle, p.announceHandle, p.dhtHandle, p.maintainHandle]) if (h >= 0) this.env.cancel(h);
+    p.pulseHandle = p.announceHandle = p.dhtHandle = p.maintainHandle = -1;
     this.transfers.peerOffline(p);
     // Every link just closed, so no PEX message can list these entries any more; a peer that
     // left for good would otherwise keep them for the rest of the run.
@@ -281,6 +284,18 @@ export class Swarm {
   private learn(p: Peer, remote: number, source: Source, flags: PeerFlags): PeerInfo | undefined {
     if (remote === p.id) return undefined;
     return p.policy.learn(remote, source, flags, this.env.now);
+  }
+
+  /** The policy's own upkeep timer (pool pruning), apart from the dial pulse. */
+  private maintain(p: Peer): void {
+    p.maintainHandle = -1;
+    const policy = p.policy;
+    if (!p.online || policy.maintain === undefined) return;
+    const now = this.env.now;
+    p.now = now;
+    const next = policy.maintain(p);
+    if (!(next > now)) throw new Error(`policy ${policy.name}: maintain() asked to run again at ${next}, not after now (${now})`);
+    if (next < Infinity) p.maintainHandle = this.env.scheduleAt(Math.max(next, now), this.kMaintain, p.id);
   }
 
   // ---- the dial pulse -------------------------------------------------------------------------

@@ -54,6 +54,15 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
   nextWake?(host: HostView): number;
 
   /**
+   * Optional: upkeep on the policy's own timer, apart from dialling (Transmission 4.1's
+   * `peer_info_pulse` prunes the pool every 60 s, also while the client sits at its peer limit and
+   * dials nobody). The host calls it when a peer comes online and then at each time it returns,
+   * while the peer is online; it does what is due by `host.now` and returns when it next wants to
+   * run (Infinity: not again).
+   */
+  maintain?(host: HostView): number;
+
+  /**
    * Optional: seconds before an outgoing TCP attempt to this peer is given up (libtorrent:
    * 15 + 3 × failcount). Without it the client kind's connect timeout applies.
    */

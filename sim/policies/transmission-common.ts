@@ -272,7 +272,6 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
 
   select(host: HostView, budget: number, out: Int32Array): number {
     this.syncKeys(host);
-    if (this.variant.pruning && host.now >= this.nextPrune) this.prune(host);
     if (budget <= 0) return 0;
     const cache = this.cache;
     if (this.variant.cacheFactor === 0 || this.cachePos >= cache.length) this.rebuild(host);
@@ -292,9 +291,14 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
 
   override nextWake(host: HostView): number {
     if (this.variant.cacheFactor > 0 && this.cachePos < this.cache.length) return host.now;
-    let t = this.earliestEligible(host);
-    if (this.variant.pruning && this.records.length > this.pruneCap(host) && t > this.nextPrune) t = this.nextPrune;
-    return t;
+    return this.earliestEligible(host);
+  }
+
+  /** §6: the pool pruning timer (4.1), every 60 s whatever the dialling does. */
+  maintain(host: HostView): number {
+    if (!this.variant.pruning) return Infinity;
+    if (host.now >= this.nextPrune) this.prune(host);
+    return this.nextPrune;
   }
 
   /**

@@ -205,3 +205,25 @@ describe('libtorrent seed-to-seed (validation.md §7)', () => {
     expect(d20).toBeLessThanOrEqual(60);
   });
 });
+
+describe('policy upkeep timer', () => {
+  it('Transmission 4.1 prunes its pool every 60 s also while at its peer limit (peer_info_pulse)', () => {
+    // A crowd far larger than the peer limit, learning each other by PEX: most peers sit at the
+    // limit, so their dial pulse is parked; only the upkeep timer can prune them.
+    const s = scenario({
+      duration: 185,
+      torrent: { size: 64 * 1024 * 1024, piece_size: 256 * 1024 },
+      population: {
+        subject: { count: 2, role: 'seed', client: 'transmission', upload: 1e6 },
+        crowd: { count: 300, role: 'leecher', client: 'transmission', upload: 2e5, download: 1e6, arrival: { at: 0 } },
+      },
+    });
+    const { swarm } = buildRun({ scenario: s, policy: 'transmission-4.1', factory: getPolicyFactory('transmission-4.1').factory, params: {}, rep: 0, seed: 1, trace: 'none' });
+    swarm.env.run(180); // through the prune at 180 s (PEX refills a pool within seconds here)
+    const crowd = swarm.peers.filter((p) => p.online && p.policy.name === 'transmission-4.1');
+    const full = crowd.filter((p) => p.conns.length >= p.kind.peerLimit);
+    expect(full.length).toBeGreaterThan(200);
+    // Above the cap (peer_limit when done, else 3 ×) only entries in use stay.
+    for (const p of crowd) expect(p.policy.size()).toBeLessThanOrEqual((p.done ? 1 : 3) * p.kind.peerLimit + p.conns.length);
+  });
+});

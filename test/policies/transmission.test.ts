@@ -160,7 +160,7 @@ describe('transmission-4.1 anchors (§9)', () => {
     expect(info.seed).toBe(false);
   });
 
-  it('prunes the pool every 60 s above 3 × peer_limit, keeping in-use and useful entries', () => {
+  it('prunes the pool every 60 s above 3 × peer_limit, keeping in-use and useful entries (its own timer)', () => {
     const p = make41();
     const h = hostView({ peerLimit: 2, now: 0 }); // cap 6 while downloading
     for (let r = 1; r <= 10; r++) p.learn(r, r <= 5 ? Source.Pex : Source.Tracker, {}, 0);
@@ -168,20 +168,28 @@ describe('transmission-4.1 anchors (§9)', () => {
     p.onDial(busy, 0);
     const good = p.get(2) as TransmissionInfo;
     good.pieceDataAt = 30;
-    const out = new Int32Array(50);
-    p.select({ ...h, now: 59 }, 0, out);
+    expect(p.maintain({ ...h, now: 0 })).toBe(60);
+    expect(p.maintain({ ...h, now: 59 })).toBe(60);
     expect(p.size()).toBe(10);
-    p.select({ ...h, now: 60 }, 0, out);
+    expect(p.maintain({ ...h, now: 60 })).toBe(120);
     expect(p.size()).toBe(6);
     // Kept: in use (1), recent data (2), then tracker (from_best 2) over PEX (4) by remote id.
     const kept = [...Array(10).keys()].map((i) => i + 1).filter((r) => p.get(r) !== undefined);
     expect(kept).toEqual([1, 2, 6, 7, 8, 9]);
     // Not again before the next 60 s mark.
     for (let r = 11; r <= 20; r++) p.learn(r, Source.Dht, {}, 61);
-    p.select({ ...h, now: 100 }, 0, out);
+    expect(p.maintain({ ...h, now: 100 })).toBe(120);
     expect(p.size()).toBe(16);
-    p.select({ ...h, now: 120 }, 0, out);
+    expect(p.maintain({ ...h, now: 120 })).toBe(180);
     expect(p.size()).toBe(6);
+    // Dialling does not prune (that was the bug: a client at its peer limit never pruned).
+    for (let r = 21; r <= 30; r++) p.learn(r, Source.Dht, {}, 121);
+    p.select({ ...h, now: 180 }, 0, new Int32Array(50));
+    expect(p.size()).toBe(16);
+  });
+
+  it('4.0 and main-2023 have no pruning timer', () => {
+    for (const p of [make40(), makeMain()]) expect(p.maintain(hostView({ peerLimit: 2, now: 0 }))).toBe(Infinity);
   });
 });
 
