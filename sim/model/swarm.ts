@@ -295,7 +295,7 @@ export class Swarm {
     p.now = now;
     const next = policy.maintain(p);
     if (!(next > now)) throw new Error(`policy ${policy.name}: maintain() asked to run again at ${next}, not after now (${now})`);
-    if (next < Infinity) p.maintainHandle = this.env.scheduleAt(Math.max(next, now), this.kMaintain, p.id);
+    if (next < Infinity) p.maintainHandle = this.env.scheduleAt(next, this.kMaintain, p.id);
   }
 
   // ---- the dial pulse -------------------------------------------------------------------------
@@ -597,6 +597,7 @@ export class Swarm {
     const { a, b } = c;
     c.state = ConnState.Closed;
     this.linkLive[c.slot] = -1;
+    // Closed for the fan-outs too while the close below runs (the entries go with unlist).
     a.connMeta[c.aIdx] = b.connMeta[c.bIdx] = 0;
     c.tClose = now;
     c.closeReason = reason;
