@@ -29,8 +29,8 @@ function describe(v: unknown): string {
 }
 
 /**
- * Wraps a (user) policy and checks its answers at every call: eligibleAt/nextWake/connectTimeout
- * must be numbers (not NaN; connectTimeout finite and > 0), size a whole number ≥ 0, learn an
+ * Wraps a (user) policy and checks its answers at every call: eligibleAt/nextWake/connectTimeout/
+ * maintain must be numbers (not NaN; connectTimeout finite and > 0; maintain after now), size a whole number ≥ 0, learn an
  * object or undefined, select a whole number from 0 to budget naming known peers that are not in
  * use (tracked here from the host's own calls), not banned and not repeated. Anything thrown
  * inside the module is rethrown as PolicyModuleError naming the module and the call.
@@ -39,6 +39,7 @@ export class GuardedPolicy implements ReconnectPolicy {
   private readonly inUse = new Map<number, number>();
   readonly nextWake?: (host: HostView) => number;
   readonly connectTimeout?: (info: PeerInfo) => number;
+  readonly maintain?: (host: HostView) => number;
 
   constructor(
     readonly inner: ReconnectPolicy,
@@ -47,6 +48,14 @@ export class GuardedPolicy implements ReconnectPolicy {
     if (typeof inner.nextWake === 'function') {
       const wake = inner.nextWake.bind(inner);
       this.nextWake = (host: HostView) => this.time('nextWake()', this.call('nextWake()', () => wake(host)));
+    }
+    if (typeof inner.maintain === 'function') {
+      const upkeep = inner.maintain.bind(inner);
+      this.maintain = (host: HostView) => {
+        const t = this.time('maintain()', this.call('maintain()', () => upkeep(host)));
+        if (!(t > host.now)) this.fail(`maintain() returned ${t}, expected a time after now (${host.now}), or Infinity`);
+        return t;
+      };
     }
     if (typeof inner.connectTimeout === 'function') {
       const timeout = inner.connectTimeout.bind(inner);

@@ -139,6 +139,11 @@ describe('guarded wrapper', () => {
     expect(() => q.nextWake?.(host)).toThrow(/policy module \.\/my\.js: nextWake\(\) returned "soon"/);
     const r = guarded({ connectTimeout: () => -1 });
     expect(() => r.connectTimeout?.(info)).toThrow(/connectTimeout\(\) returned -1, expected seconds > 0/);
+    // An upkeep timer that asks to run again now would never let time move on.
+    const m = guarded({ maintain: (h) => h.now });
+    expect(() => m.maintain?.(host)).toThrow(/maintain\(\) returned 10, expected a time after now \(10\), or Infinity/);
+    expect(guarded({ maintain: (h) => h.now + 60 }).maintain?.(host)).toBe(70);
+    expect(guarded({}).maintain).toBeUndefined();
   });
 
   it('rejects select answers that break the contract', () => {
