@@ -1,4 +1,5 @@
-import { BasePolicy, CONNS_MASK, TopK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { BasePolicy, CONNS_MASK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { TopK } from './slot-policy.js';
 import { BANNED, SEED, UPLOAD_ONLY, withBit } from './peer-info.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
@@ -260,7 +261,7 @@ function mix32(x: number): number {
 
 export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   readonly name: string;
-  private readonly cands = new TopK<LibtorrentInfo>(LT_CACHE);
+  private readonly cands = new TopK(LT_CACHE);
   private pos = 0;
   private cursor = 0;
   private salt: number | undefined;
@@ -290,7 +291,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    * failcount ≥ 3, suppressed while done), −∞ when never connected (no timing test), else the
    * whole second `lastConnected + (failcount + 1) × 60` from which `now − lastConnected ≥ …`.
    */
-  protected override slotKey(info: LibtorrentInfo): number {
+  protected override keyOf(info: LibtorrentInfo): number {
     if (info.conns > 0 || info.blocked(this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
     if (!info.everConnected) return -Infinity;
     return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
@@ -337,11 +338,8 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   }
 
   /** is_connect_candidate (no timing). */
-  private isCandidate(info: LibtorrentInfo, host: HostView): boolean {
-    return (
-      info.idleCandidate(host.done, this.variant.persistUploadOnly) &&
-      this.isHeld(info)
-    );
+  private isCandidate(slot: number, host: HostView): boolean {
+    return slot >= 0 && (this.records[slot] as LibtorrentInfo).idleCandidate(host.done, this.variant.persistUploadOnly);
   }
 
   eligibleAt(info: LibtorrentInfo, host: HostView): number {
@@ -555,25 +553,19 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   }
 
   private consider(r: LibtorrentInfo, now: number, host: HostView): void {
-    if (!this.isCandidate(r, host)) return;
+    if (!r.idleCandidate(host.done, this.variant.persistUploadOnly)) return;
     if (r.everConnected && now - r.lastConnected < (r.failcount + 1) * LT_MIN_RECONNECT) return;
     const key = this.key(r, host);
     const tie = this.tie(r, host);
-    if (this.cands.accepts(key, tie)) this.cands.push(key, tie, r);
+    if (this.cands.accepts(key, tie)) this.cands.push(key, tie, r.slot);
   }
 
   /** connect_one_peer. */
   private connectOne(host: HostView): LibtorrentInfo | undefined {
     const cands = this.cands;
     for (let attempt = 0; attempt < 2; attempt++) {
-      while (this.pos < cands.length && !this.isCandidate(cands.items[this.pos] as LibtorrentInfo, host)) {
-        cands.items[this.pos++] = undefined;
-      }
-      if (this.pos < cands.length) {
-        const r = cands.items[this.pos] as LibtorrentInfo;
-        cands.items[this.pos++] = undefined;
-        return r;
-      }
+      while (this.pos < cands.length && !this.isCandidate(cands.items[this.pos] as number, host)) this.pos++;
+      if (this.pos < cands.length) return this.records[cands.items[this.pos++] as number] as LibtorrentInfo;
       this.refill(host);
     }
     return undefined;
@@ -617,6 +609,11 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     this.syncKeys(host);
     const m = (this.keys as SlotMinTree).min();
     return m === -Infinity ? host.now : m;
+  }
+
+  /** Cache entries follow their records through a forget (weeding, erase_peers). */
+  protected override forgotten(slot: number, last: number): void {
+    this.cands.moved(this.pos, last, slot);
   }
 
   /** Cached candidates not yet popped (for tests). */
@@ -690,7 +687,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     for (let i = 0; i < n; i++) {
       const r = this.records[i] as LibtorrentInfo;
       const e = this.eraseRank(r);
-      if (keys.get(i) !== this.slotKey(r) || this.erank[i] !== e) return i;
+      if (keys.get(i) !== this.keyOf(r) || this.erank[i] !== e) return i;
       if (e < ER_KEPT) erasable++;
     }
     if (erasable !== this.erasable || n > LT_MAX_PEERLIST) return n;

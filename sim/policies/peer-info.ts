@@ -6,15 +6,15 @@ import type { Source } from './source.js';
  * and keep the word below 2^30, so that it is a small integer (Smi) in every V8 build. Bit 0–6:
  * `sources`, one per Source.
  */
-const SOURCES = 0x7f;
-const IN_USE = 1 << 7;
+export const SOURCES = 0x7f;
+export const IN_USE = 1 << 7;
 /** (Exported for subclasses that test several flags in one read of `bits`.) */
 export const BANNED = 1 << 8;
 export const SEED = 1 << 9;
 export const UPLOAD_ONLY = 1 << 10;
 /** `connectable` known (true or false); CONNECTABLE = known true. */
-const CONNECTABLE_KNOWN = 1 << 11;
-const CONNECTABLE = 1 << 12;
+export const CONNECTABLE_KNOWN = 1 << 11;
+export const CONNECTABLE = 1 << 12;
 /** First bit of `PeerInfo.bits` a subclass may use (bits up to 29). */
 export const PEER_INFO_BITS = 13;
 
@@ -23,18 +23,54 @@ export function withBit(word: number, mask: number, on: boolean): number {
   return on ? word | mask : word & ~mask;
 }
 
+/** The lowest source bit of a `sources` set, as a Source (Transmission's `from_best`). */
+export function lowestSource(sources: number): Source {
+  const s = sources & SOURCES;
+  return (31 - Math.clz32(s & -s)) as Source;
+}
+
 /** Scratch view of a double as two 32-bit halves (learnedAt). */
 const F64 = new Float64Array(1);
 const I32 = new Int32Array(F64.buffer);
 
 /**
  * One record per known peer, in the spirit of Transmission's `tr_peer_info` and libtorrent's
- * `torrent_peer`: the history a reconnect policy reads. The base holds what every policy needs;
- * a policy extends it with its own counters (fail counts, penalties, posteriors…).
+ * `torrent_peer`: the history a reconnect policy reads. These are the fields every policy
+ * keeps; a policy adds its own counters (fail counts, penalties, posteriors…).
  *
  * The host (sim/model) never writes these fields: it reports events to the policy, and the
  * policy decides what to remember. That is the point of the seam (libtorrent #7700 was exactly a
- * fact that was not remembered).
+ * fact that was not remembered). The host reads `remote`, `inUse` and `banned`.
+ */
+export interface PeerInfo {
+  /** Remote peer id (index into the swarm's peer table). */
+  readonly remote: number;
+  /** When the peer was first learned (s). */
+  readonly learnedAt: number;
+  /** Last dial start (s); 0 = never. */
+  attemptedAt: number;
+  /** Last connect or disconnect (s); 0 = never. */
+  changedAt: number;
+  /** Last time piece data moved on a connection with this peer (s); 0 = never. */
+  pieceDataAt: number;
+  /** Bit set of `1 << Source` over every source that listed the peer. */
+  sources: number;
+  /** Best (lowest) source rank seen, as Transmission's `from_best`. */
+  readonly fromBest: Source;
+  /** Connected or an outgoing attempt in progress. */
+  inUse: boolean;
+  /** Never dial again (bad data strikes). */
+  banned: boolean;
+  /** Last seen advertised as a seed, as far as the policy kept it. */
+  seed: boolean;
+  /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
+  uploadOnly: boolean;
+  /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
+  connectable: boolean | undefined;
+}
+
+/**
+ * PeerInfo as one object per record, for the object-based built-in policies (BasePolicy).
  *
  * Layout (memory: a 5 000-peer flash crowd holds millions of records). In Node 20's V8 (no
  * pointer compression: check with %DebugPrint) every field of an object is 8 bytes, a boolean
@@ -53,7 +89,7 @@ const I32 = new Int32Array(F64.buffer);
  * fractional learn times and dial history): transmission-4.1 197 → 108 bytes (an object of
  * 168 bytes plus a heap number → 96), libtorrent-2.1 258 → 113 (216 plus two → 104).
  */
-export class PeerInfo {
+export class PeerRecord implements PeerInfo {
   /** Remote peer id (index into the swarm's peer table). */
   readonly remote: number;
   /** learnedAt, the bits of the double: low and high 32-bit halves. */
@@ -93,8 +129,7 @@ export class PeerInfo {
 
   /** Best (lowest) source rank seen, as Transmission's `from_best`: the lowest bit of `sources`. */
   get fromBest(): Source {
-    const s = this.bits & SOURCES;
-    return (31 - Math.clz32(s & -s)) as Source;
+    return lowestSource(this.bits);
   }
 
   /** Connected or an outgoing attempt in progress. */

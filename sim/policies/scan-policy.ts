@@ -1,4 +1,5 @@
-import { BasePolicy, TopK, TrackedInfo } from './base.js';
+import { BasePolicy, TrackedInfo } from './base.js';
+import { TopK } from './slot-policy.js';
 import type { CloseInfo, ConnectFailure, HostView } from './policy.js';
 
 /** Dials per select for the generic families and `naive`: Transmission's 9 per pulse. */
@@ -17,11 +18,11 @@ export class ScanInfo extends TrackedInfo {
  * select, no allocation; the host sleeps until nextWake() between useful selects.
  */
 export abstract class ScanPolicy<I extends ScanInfo> extends BasePolicy<I> {
-  private readonly best: TopK<I>;
+  private readonly best: TopK;
 
   constructor(readonly perSelect = GENERIC_PER_SELECT) {
     super();
-    this.best = new TopK<I>(perSelect);
+    this.best = new TopK(perSelect);
   }
 
   /** Order among eligible peers, lower first (ties: lower remote id). */
@@ -44,10 +45,10 @@ export abstract class ScanPolicy<I extends ScanInfo> extends BasePolicy<I> {
         const k = best.keys[limit - 1] as number;
         if (key > k || (key === k && r.remote >= (best.ties[limit - 1] as number))) continue;
       }
-      best.push(key, r.remote, r);
+      best.push(key, r.remote, i);
     }
     const n = best.length < limit ? best.length : limit;
-    for (let i = 0; i < n; i++) out[i] = (best.items[i] as I).remote;
+    for (let i = 0; i < n; i++) out[i] = (recs[best.items[i] as number] as I).remote;
     best.clear();
     return n;
   }

@@ -1,4 +1,5 @@
-import { BasePolicy, TopK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { BasePolicy, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { TopK } from './slot-policy.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -118,7 +119,7 @@ const P14 = 2 ** 14;
 
 export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   readonly name: string;
-  private readonly cache: TopK<TransmissionInfo>;
+  private readonly cache: TopK;
   private cachePos = 0;
   private nextPrune = TRANSMISSION_PRUNE_PERIOD;
   private pruneScratch: TransmissionInfo[] = [];
@@ -138,7 +139,7 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     super(true);
     this.name = name;
     const k = variant.perPulse;
-    this.cache = new TopK<TransmissionInfo>(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
+    this.cache = new TopK(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
   }
 
   protected make(remote: number, source: Source, now: number): TransmissionInfo {
@@ -180,7 +181,7 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   }
 
   /** A lower bound of eligibleAt for any later host clock (+∞ while in use). */
-  protected override slotKey(info: TransmissionInfo): number {
+  protected override keyOf(info: TransmissionInfo): number {
     if (info.conns > 0 || info.banned || this.excluded(info, this.keyedDone, this.keyedPex)) return Infinity;
     return this.eligibleFrom(info, -Infinity);
   }
@@ -247,7 +248,7 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
       for (let i = 0; i < recs.length; i++) {
         const r = recs[i] as TransmissionInfo;
         if (r.conns > 0 || this.eligibleAt(r, host) > now) continue;
-        cache.push(this.score(r, host.rng.int(256)), r.remote, r);
+        cache.push(this.score(r, host.rng.int(256)), r.remote, i);
       }
       return;
     }
@@ -266,7 +267,7 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
         keys.set(i, e);
         continue;
       }
-      cache.push(this.score(r, host.rng.int(256)), r.remote, r);
+      cache.push(this.score(r, host.rng.int(256)), r.remote, i);
     }
   }
 
@@ -281,9 +282,10 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     let n = 0;
     for (let i = 0; i < take; i++) {
       const pos = this.cachePos++;
-      const r = cache.items[pos];
-      cache.items[pos] = undefined;
-      if (r === undefined || !this.isHeld(r) || r.conns > 0 || r.banned) continue;
+      const slot = cache.items[pos] as number;
+      if (slot < 0) continue; // pruned since the rebuild
+      const r = this.records[slot] as TransmissionInfo;
+      if (r.conns > 0 || r.banned) continue;
       out[n++] = r.remote;
     }
     return n;
@@ -326,9 +328,14 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     for (let i = 0; i < this.records.length; i++) {
       const r = this.records[i] as TransmissionInfo;
       const k = keys.get(i);
-      if (r.conns > 0 ? k !== Infinity : k > this.eligibleAt(r, host) || k < this.slotKey(r)) return i;
+      if (r.conns > 0 ? k !== Infinity : k > this.eligibleAt(r, host) || k < this.keyOf(r)) return i;
     }
     return -1;
+  }
+
+  /** Cache entries follow their records through a forget (pruning). */
+  protected override forgotten(slot: number, last: number): void {
+    this.cache.moved(this.cachePos, last, slot);
   }
 
   /** Candidate-cache entries not yet taken (for tests and traces). */

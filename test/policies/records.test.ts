@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
 import { TrackedInfo } from '../../sim/policies/base.js';
 import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/libtorrent-common.js';
-import { PeerInfo } from '../../sim/policies/peer-info.js';
+import { PeerRecord, type PeerInfo } from '../../sim/policies/peer-info.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { Source } from '../../sim/policies/source.js';
 import { TransmissionInfo } from '../../sim/policies/transmission-common.js';
@@ -18,7 +18,7 @@ describe('packed known-peer records', () => {
     const rng = new RandomStream('learned');
     const times = [0, 1, 0.1, 1 / 3, 12345.678901, 2 ** 40 + 0.5, 1e-300, Number.MAX_VALUE, -0, Infinity];
     for (let i = 0; i < 1000; i++) times.push(rng.uniform() * 10 ** rng.int(9));
-    for (const t of times) expect(Object.is(new PeerInfo(1, Source.Pex, t).learnedAt, t)).toBe(true);
+    for (const t of times) expect(Object.is(new PeerRecord(1, Source.Pex, t).learnedAt, t)).toBe(true);
   });
 
   it('read back every field as written, each independent of the others', () => {
