@@ -1,6 +1,34 @@
-import { BasePolicy, CONNS_MASK, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
-import { TopK } from './slot-policy.js';
-import { BANNED, SEED, UPLOAD_ONLY, withBit } from './peer-info.js';
+import { BANNED, IN_USE, SEED, SOURCES, UPLOAD_ONLY } from './peer-info.js';
+import {
+  BEP40_KNOWN,
+  CONNS_MASK,
+  ER_IN_USE,
+  EVER_CONNECTED,
+  FAILCOUNT_MAX,
+  FAILCOUNT_SHIFT,
+  F_ATTEMPTED,
+  F_BEP,
+  F_BITS,
+  F_CHANGED,
+  F_LAST_CONNECTED,
+  F_PIECE_DATA,
+  F_REMOTE,
+  F_TRUST,
+  LISTEN_KNOWN,
+  LibtorrentEntries,
+  LibtorrentInfo,
+  MAYBE_UPLOAD_ONLY,
+  PICKED,
+  W,
+  connsOf,
+  establishedOf,
+  failcountOf,
+  withConns,
+  withEstablished,
+  withFailcount,
+  type EntriesOwner,
+} from './libtorrent-entries.js';
+import { SlotPolicy, TopK } from './slot-policy.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -12,6 +40,8 @@ import type {
   RemoteState,
 } from './policy.js';
 import { Source } from './source.js';
+
+export { LibtorrentInfo } from './libtorrent-entries.js';
 
 /**
  * The libtorrent family (`src/peer_list.cpp`, `src/torrent.cpp`, `aux_/torrent_peer.hpp`): one
@@ -108,116 +138,6 @@ export interface LibtorrentVariant {
   readonly persistUploadOnly: boolean;
 }
 
-/** LibtorrentInfo's part of `bits`: failcount (5 bits), then five flags. */
-const FAILCOUNT_SHIFT = TRACKED_INFO_BITS;
-const FAILCOUNT_MAX = 31;
-const EVER_CONNECTED = 1 << (TRACKED_INFO_BITS + 5);
-const LISTEN_KNOWN = 1 << (TRACKED_INFO_BITS + 6);
-const MAYBE_UPLOAD_ONLY = 1 << (TRACKED_INFO_BITS + 7);
-/** Returned by the select in progress (cleared before select returns). */
-const PICKED = 1 << (TRACKED_INFO_BITS + 8);
-/** `bep` holds the BEP 40 stand-in rank. */
-const BEP40_KNOWN = 1 << (TRACKED_INFO_BITS + 9);
-
-/**
- * LibtorrentInfo.blocked on its `bits`. The candidate tests read the word once rather than
- * through six accessors: the refill's inner loop makes them per record, and V8 inlines only so
- * much into one function (bench/policies.ts policy-libtorrent-2.1-3000 ran ~10 % slower with an
- * accessor per flag here; the scenario runs did not show it).
- */
-function blocked(b: number, done: boolean, uploadOnlyToo: boolean): boolean {
-  if ((b & (BANNED | LISTEN_KNOWN)) !== LISTEN_KNOWN) return true;
-  if (((b >> FAILCOUNT_SHIFT) & FAILCOUNT_MAX) >= LT_MAX_FAILCOUNT) return true;
-  return done && (b & (uploadOnlyToo ? SEED | UPLOAD_ONLY : SEED)) !== 0;
-}
-
-/**
- * A peer-list entry: TrackedInfo plus failcount and five flags (in `bits`, see peer-info.ts for
- * why), the last connect time and the BEP 40 stand-in. Measured per record (bench/growth.ts
- * benchMemory): the eight fields this replaces took 64 bytes, `bep40` as a uint32 (above 2^31 it
- * is not a small integer) 16 more in a heap number; now 16 bytes (`lastConnected` and `bep`, the
- * rank as a signed 32-bit integer, its "computed" flag in `bits`). `picked` is a flag cleared at
- * the end of each select instead of a select serial; `trust_points` live in the policy per slot.
- */
-export class LibtorrentInfo extends TrackedInfo {
-  /** Whole seconds; meaningful once `everConnected`. */
-  lastConnected = 0;
-  /** bep40 | 0, once BEP40_KNOWN. */
-  private bep = 0;
-
-  constructor(remote: number, source: Source, now: number) {
-    super(remote, source, now);
-    this.bits |= LISTEN_KNOWN;
-  }
-
-  /**
-   * Not a connect candidate, timing and use aside (`is_connect_candidate`): banned, listen port
-   * unknown, failcount ≥ 3, or, when `done`, a seed (with `uploadOnlyToo`, also upload-only).
-   */
-  blocked(done: boolean, uploadOnlyToo: boolean): boolean {
-    return blocked(this.bits, done, uploadOnlyToo);
-  }
-
-  /** Not in use, not returned earlier in this select, and not blocked. */
-  idleCandidate(done: boolean, uploadOnlyToo: boolean): boolean {
-    const b = this.bits;
-    return (b & (CONNS_MASK | PICKED)) === 0 && !blocked(b, done, uploadOnlyToo);
-  }
-
-  /** 0–31. */
-  get failcount(): number {
-    return (this.bits >> FAILCOUNT_SHIFT) & FAILCOUNT_MAX;
-  }
-  set failcount(v: number) {
-    this.bits = (this.bits & ~(FAILCOUNT_MAX << FAILCOUNT_SHIFT)) | ((v & FAILCOUNT_MAX) << FAILCOUNT_SHIFT);
-  }
-
-  get everConnected(): boolean {
-    return (this.bits & EVER_CONNECTED) !== 0;
-  }
-  set everConnected(v: boolean) {
-    this.bits = withBit(this.bits, EVER_CONNECTED, v);
-  }
-
-  /** libtorrent's `connectable`: false for a peer known only from an incoming connection. */
-  get listenKnown(): boolean {
-    return (this.bits & LISTEN_KNOWN) !== 0;
-  }
-  set listenKnown(v: boolean) {
-    this.bits = withBit(this.bits, LISTEN_KNOWN, v);
-  }
-
-  /** The PEX seed flag, a hint (`maybe_upload_only`, #6225). */
-  get maybeUploadOnly(): boolean {
-    return (this.bits & MAYBE_UPLOAD_ONLY) !== 0;
-  }
-  set maybeUploadOnly(v: boolean) {
-    this.bits = withBit(this.bits, MAYBE_UPLOAD_ONLY, v);
-  }
-
-  /** Returned earlier in the select in progress (no duplicates within one select). */
-  get picked(): boolean {
-    return (this.bits & PICKED) !== 0;
-  }
-  set picked(v: boolean) {
-    this.bits = withBit(this.bits, PICKED, v);
-  }
-
-  /** BEP 40 stand-in rank (uint32); -1 = not computed yet. */
-  get bep40(): number {
-    return (this.bits & BEP40_KNOWN) === 0 ? -1 : this.bep >>> 0;
-  }
-  set bep40(v: number) {
-    if (v < 0) {
-      this.bits &= ~BEP40_KNOWN;
-      this.bep = 0;
-    } else {
-      this.bits |= BEP40_KNOWN;
-      this.bep = v | 0;
-    }
-  }
-}
-
 export const LT_MIN_RECONNECT = 60;
 export const LT_MAX_FAILCOUNT = 3;
 export const LT_CONNECTION_SPEED = 30;
@@ -233,21 +153,6 @@ export const LT_MAX_TRUST = 8;
 
 /** Erase ranks at or above this are not erasable (force_erase reads rank − ER_KEPT). */
 const ER_KEPT = 1024;
-/** Erase rank of a record in use: never erased. */
-const ER_IN_USE = 0x7fff;
-
-/**
- * The per-slot arrays of a policy that has no record yet (empty, never written): a built swarm's
- * policies allocate theirs at their first record (a small typed array costs ~270 bytes).
- */
-const NO_SLOTS_ERANK = new Int16Array(0);
-const NO_SLOTS_TRUST = new Uint8Array(0);
-
-/**
- * The records returned so far by the select in progress, whose `picked` flags it clears before
- * returning. One array serves every policy: a select runs to completion before another starts.
- */
-const PICKED_NOW: (LibtorrentInfo | undefined)[] = new Array<LibtorrentInfo | undefined>(LT_CONNECTION_SPEED).fill(undefined);
 
 const P33 = 2 ** 33;
 const P7 = 2 ** 7;
@@ -259,18 +164,43 @@ function mix32(x: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
+/**
+ * Not a connect candidate, timing and use aside (`is_connect_candidate`): banned, listen port
+ * unknown, failcount ≥ 3, or, when `done`, a seed (with `uploadOnlyToo`, also upload-only).
+ */
+function blocked(b: number, done: boolean, uploadOnlyToo: boolean): boolean {
+  if ((b & (BANNED | LISTEN_KNOWN)) !== LISTEN_KNOWN) return true;
+  if (((b >> FAILCOUNT_SHIFT) & FAILCOUNT_MAX) >= LT_MAX_FAILCOUNT) return true;
+  return done && (b & (uploadOnlyToo ? SEED | UPLOAD_ONLY : SEED)) !== 0;
+}
+
+/** Not in use, not returned earlier in this select, and not blocked. */
+function idleCandidate(b: number, done: boolean, uploadOnlyToo: boolean): boolean {
+  return (b & (CONNS_MASK | PICKED)) === 0 && !blocked(b, done, uploadOnlyToo);
+}
+
+/** compare_peer's source rank (tracker 32 + LSD 16 + DHT 8 + PEX 4). */
+function sourceRank(b: number): number {
+  return (
+    (b & (1 << Source.Tracker) ? 32 : 0) +
+    (b & (1 << Source.Lpd) ? 16 : 0) +
+    (b & (1 << Source.Dht) ? 8 : 0) +
+    (b & (1 << Source.Pex) ? 4 : 0)
+  );
+}
+
+export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements EntriesOwner {
   readonly name: string;
+  /** The peer list (see libtorrent-entries.ts for the row layout). */
+  readonly entries = new LibtorrentEntries();
+  /** Forgets so far (views re-find their slot after one). */
+  forgets = 0;
   private readonly cands = new TopK(LT_CACHE);
   private pos = 0;
   private cursor = 0;
   private salt: number | undefined;
   /** host.done as the slot keys were last computed (suppression depends on it). */
   private keyedDone = false;
-  /** Erase rank per slot (eraseRank), kept with the slot keys; ER_IN_USE beyond the records. */
-  private erank = NO_SLOTS_ERANK;
-  /** `trust_points` stand-in per slot (0–8), moved with the erase rank. */
-  private trust = NO_SLOTS_TRUST;
   /** Slots whose erase rank is below ER_KEPT. */
   private erasable = 0;
   /** Draws of erase_peers' window start. */
@@ -286,15 +216,80 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     this.name = variant.name;
   }
 
+  // ---- storage (SlotPolicy hooks) ----------------------------------------------------------
+
+  protected append(remote: number, source: Source, now: number): void {
+    this.entries.add(this.count, remote, source, now);
+  }
+
+  protected moveSlot(from: number, to: number): void {
+    this.entries.move(from, to);
+  }
+
+  /** Swap-remove, as the core, with the erasable count kept. */
+  protected dropSlot(slot: number): void {
+    if ((this.entries.erank[slot] as number) < ER_KEPT) this.erasable--;
+    this.forgets++;
+  }
+
+  protected truncate(slot: number): void {
+    this.entries.clear(slot);
+  }
+
+  protected remoteAt(slot: number): number {
+    return this.entries.rows[slot * W + F_REMOTE] as number;
+  }
+
+  protected addSource(slot: number, bit: number): boolean {
+    const rows = this.entries.rows;
+    const o = slot * W + F_BITS;
+    const b = rows[o] as number;
+    if ((b & bit) !== 0) return false;
+    rows[o] = b | (bit & SOURCES);
+    return true;
+  }
+
+  protected view(slot: number): LibtorrentInfo {
+    return new LibtorrentInfo(this, this.entries.rows[slot * W + F_REMOTE] as number, slot, this.forgets);
+  }
+
+  /** Slot of a record this policy handed out. */
+  private at(info: LibtorrentInfo): number {
+    return info.slot();
+  }
+
+  private bitsAt(slot: number): number {
+    return this.entries.rows[slot * W + F_BITS] as number;
+  }
+
+  private setBits(slot: number, b: number): void {
+    this.entries.rows[slot * W + F_BITS] = b;
+  }
+
+  // ---- keys --------------------------------------------------------------------------------
+
   /**
    * The refill filter as a time: +∞ when not a candidate (in use, banned, listen port unknown,
    * failcount ≥ 3, suppressed while done), −∞ when never connected (no timing test), else the
    * whole second `lastConnected + (failcount + 1) × 60` from which `now − lastConnected ≥ …`.
    */
-  protected override keyOf(info: LibtorrentInfo): number {
-    if (info.conns > 0 || info.blocked(this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
-    if (!info.everConnected) return -Infinity;
-    return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
+  protected override slotKey(slot: number): number {
+    const rows = this.entries.rows;
+    const b = rows[slot * W + F_BITS] as number;
+    if ((b & CONNS_MASK) !== 0 || blocked(b, this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
+    if ((b & EVER_CONNECTED) === 0) return -Infinity;
+    return (rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
+  }
+
+  /** Keeps the erase rank with the slot key (every handler that rekeys). */
+  protected override rekeySlot(slot: number): void {
+    super.rekeySlot(slot);
+    if (slot >= 0) this.setErank(slot, this.eraseRank(slot));
+  }
+
+  protected override rekeyAll(): void {
+    super.rekeyAll();
+    for (let i = 0; i < this.count; i++) this.setErank(i, this.eraseRank(i));
   }
 
   /** Brings the slot keys up to date with the records and host.done. */
@@ -305,98 +300,88 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     }
   }
 
-  protected make(remote: number, source: Source, now: number): LibtorrentInfo {
-    return new LibtorrentInfo(remote, source, now);
-  }
+  // ---- learning ----------------------------------------------------------------------------
 
-  protected override clock(now: number): number {
-    return Math.floor(now);
-  }
-
-  protected override learned(info: LibtorrentInfo, source: Source, flags: PeerFlags, _now: number, isNew: boolean): boolean {
+  protected learnedSlot(slot: number, source: Source, flags: PeerFlags, _now: number, isNew: boolean): boolean {
     let changed = false;
+    let b = this.bitsAt(slot);
     if (isNew) {
-      if (info.slot >= this.erank.length) this.growSlots();
-      info.listenKnown = source !== Source.Incoming;
+      if (source === Source.Incoming) this.setBits(slot, (b &= ~LISTEN_KNOWN));
     } else {
-      if (source !== Source.Incoming && !info.listenKnown) {
-        info.listenKnown = true;
-        this.rekey(info);
+      if (source !== Source.Incoming && (b & LISTEN_KNOWN) === 0) {
+        this.setBits(slot, (b |= LISTEN_KNOWN));
+        this.rekeySlot(slot);
         changed = true;
       }
-      if (source === Source.Tracker && info.failcount > 0) {
-        info.failcount--;
-        this.rekey(info);
+      const fails = failcountOf(b);
+      if (source === Source.Tracker && fails > 0) {
+        this.setBits(slot, (b = withFailcount(b, fails - 1)));
+        this.rekeySlot(slot);
         changed = true;
       }
     }
-    if ((flags.seed === true || flags.uploadOnly === true) && !info.maybeUploadOnly) {
-      info.maybeUploadOnly = true;
+    if ((flags.seed === true || flags.uploadOnly === true) && (b & MAYBE_UPLOAD_ONLY) === 0) {
+      this.setBits(slot, b | MAYBE_UPLOAD_ONLY);
       changed = true;
     }
     return changed;
   }
 
-  /** is_connect_candidate (no timing). */
-  private isCandidate(slot: number, host: HostView): boolean {
-    return slot >= 0 && (this.records[slot] as LibtorrentInfo).idleCandidate(host.done, this.variant.persistUploadOnly);
-  }
-
   eligibleAt(info: LibtorrentInfo, host: HostView): number {
-    if (info.blocked(host.done, this.variant.persistUploadOnly)) return Infinity;
-    if (!info.everConnected) return info.learnedAt;
-    return info.lastConnected + (info.failcount + 1) * LT_MIN_RECONNECT;
+    const slot = this.at(info);
+    const b = this.bitsAt(slot);
+    if (blocked(b, host.done, this.variant.persistUploadOnly)) return Infinity;
+    if ((b & EVER_CONNECTED) === 0) return this.entries.learnedAt(slot);
+    return (this.entries.rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
   }
 
   connectTimeout(info: LibtorrentInfo): number {
-    return LT_CONNECT_TIMEOUT + 3 * info.failcount;
-  }
-
-  private sourceRank(info: LibtorrentInfo): number {
-    const s = info.sources;
-    return (
-      (s & (1 << Source.Tracker) ? 32 : 0) +
-      (s & (1 << Source.Lpd) ? 16 : 0) +
-      (s & (1 << Source.Dht) ? 8 : 0) +
-      (s & (1 << Source.Pex) ? 4 : 0)
-    );
+    return LT_CONNECT_TIMEOUT + 3 * failcountOf(this.bitsAt(this.at(info)));
   }
 
   /** compare_peer as (key, tie), smaller first. */
-  private key(info: LibtorrentInfo, host: HostView): number {
-    const last = info.everConnected ? info.lastConnected + 1 : 0;
-    return (
-      info.failcount * P33 +
-      last * P7 +
-      (host.done && info.maybeUploadOnly ? 64 : 0) +
-      (63 - this.sourceRank(info))
-    );
+  private key(slot: number, host: HostView): number {
+    const rows = this.entries.rows;
+    const b = rows[slot * W + F_BITS] as number;
+    const last = (b & EVER_CONNECTED) !== 0 ? (rows[slot * W + F_LAST_CONNECTED] as number) + 1 : 0;
+    return failcountOf(b) * P33 + last * P7 + (host.done && (b & MAYBE_UPLOAD_ONLY) !== 0 ? 64 : 0) + (63 - sourceRank(b));
   }
 
-  private tie(info: LibtorrentInfo, host: HostView): number {
-    let bep40 = info.bep40;
-    if (bep40 < 0) {
+  private tie(slot: number, host: HostView): number {
+    const rows = this.entries.rows;
+    const o = slot * W;
+    const b = rows[o + F_BITS] as number;
+    let bep40: number;
+    if ((b & BEP40_KNOWN) !== 0) {
+      bep40 = (rows[o + F_BEP] as number) >>> 0;
+    } else {
       if (this.salt === undefined) this.salt = host.rng.int(2 ** 32);
-      bep40 = mix32(info.remote ^ this.salt);
-      info.bep40 = bep40;
+      bep40 = mix32((rows[o + F_REMOTE] as number) ^ this.salt);
+      rows[o + F_BEP] = bep40 | 0;
+      rows[o + F_BITS] = b | BEP40_KNOWN;
     }
     return 0xffffffff - bep40;
   }
+
+  // ---- erasing -----------------------------------------------------------------------------
 
   /**
    * compare_peer_erase as a number, smaller erased first: higher failcount, then listen port
    * unknown, then lower trust (resume-only never applies). + ER_KEPT when not is_erase_candidate
    * (failcount 0, or still a connect candidate ignoring timing); ER_IN_USE while in use.
    */
-  private eraseRank(info: LibtorrentInfo): number {
-    if (info.conns > 0) return ER_IN_USE;
-    const rank = (31 - info.failcount) * 32 + (info.listenKnown ? 16 : 0) + (this.trust[info.slot] as number) + 7;
-    if (info.failcount === 0) return rank + ER_KEPT;
-    return info.blocked(this.keyedDone, this.variant.persistUploadOnly) ? rank : rank + ER_KEPT;
+  private eraseRank(slot: number): number {
+    const rows = this.entries.rows;
+    const b = rows[slot * W + F_BITS] as number;
+    if ((b & CONNS_MASK) !== 0) return ER_IN_USE;
+    const fails = failcountOf(b);
+    const rank = (31 - fails) * 32 + ((b & LISTEN_KNOWN) !== 0 ? 16 : 0) + (rows[slot * W + F_TRUST] as number) + 7;
+    if (fails === 0) return rank + ER_KEPT;
+    return blocked(b, this.keyedDone, this.variant.persistUploadOnly) ? rank : rank + ER_KEPT;
   }
 
   private setErank(slot: number, v: number): void {
-    const a = this.erank;
+    const a = this.entries.erank;
     const old = a[slot] as number;
     if (old === v) return;
     if (old < ER_KEPT) this.erasable--;
@@ -404,48 +389,11 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     a[slot] = v;
   }
 
-  /** Doubles the per-slot arrays (erase rank, trust); 64 slots at the first record. */
-  private growSlots(): void {
-    const a = new Int16Array(this.erank.length === 0 ? 64 : this.erank.length * 2).fill(ER_IN_USE);
-    a.set(this.erank);
-    this.erank = a;
-    const t = new Uint8Array(a.length);
-    t.set(this.trust);
-    this.trust = t;
-  }
-
-  /** Keeps the erase rank with the slot key (every handler that rekeys). */
-  protected override rekey(info: LibtorrentInfo): void {
-    super.rekey(info);
-    if (info.slot >= 0) this.setErank(info.slot, this.eraseRank(info));
-  }
-
-  protected override rekeyAll(): void {
-    super.rekeyAll();
-    const recs = this.records;
-    for (let i = 0; i < recs.length; i++) this.setErank(i, this.eraseRank(recs[i] as LibtorrentInfo));
-  }
-
-  /** Swap-remove, as the base, with the erase rank and trust moved along. */
-  protected override forget(info: LibtorrentInfo): void {
-    if (!this.isHeld(info)) return;
-    const slot = info.slot;
-    const last = this.records.length - 1;
-    super.forget(info);
-    const a = this.erank;
-    if ((a[slot] as number) < ER_KEPT) this.erasable--;
-    a[slot] = a[last] as number;
-    a[last] = ER_IN_USE;
-    const t = this.trust;
-    t[slot] = t[last] as number;
-    t[last] = 0;
-  }
-
   /** insert_peer / new_connection at a full list: make room, or refuse the new peer. */
   protected override admit(source: Source): boolean {
-    if (this.records.length < LT_MAX_PEERLIST) return true;
+    if (this.count < LT_MAX_PEERLIST) return true;
     this.erasePeers(source === Source.Incoming);
-    return this.records.length < LT_MAX_PEERLIST;
+    return this.count < LT_MAX_PEERLIST;
   }
 
   /**
@@ -453,12 +401,12 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    * with `force` (an incoming connection) the best one not in use. At most one record.
    */
   private erasePeers(force: boolean): void {
-    const n = this.records.length;
+    const n = this.count;
     if (n === 0) return;
     const from = this.eraseStart(n);
     if (!force && this.erasable === 0 && !this.exhaustive) return;
     const victim = this.eraseVictim(from, n < LT_WINDOW ? n : LT_WINDOW, force);
-    if (victim >= 0) this.forget(this.records[victim] as LibtorrentInfo);
+    if (victim >= 0) this.forgetSlot(victim);
   }
 
   /**
@@ -476,9 +424,8 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    * use by the same order; else -1. Exhaustive mode ranks the records instead of reading erank.
    */
   private eraseVictim(from: number, window: number, force: boolean): number {
-    const recs = this.records;
-    const n = recs.length;
-    const a = this.erank;
+    const n = this.count;
+    const a = this.entries.erank;
     const exhaustive = this.exhaustive;
     let best = ER_KEPT - 1;
     let slot = -1;
@@ -487,7 +434,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     let i = from;
     for (let k = 0; k < window; k++, i++) {
       if (i >= n) i = 0;
-      const v = exhaustive ? this.eraseRank(recs[i] as LibtorrentInfo) : (a[i] as number);
+      const v = exhaustive ? this.eraseRank(i) : (a[i] as number);
       if (v <= best) {
         best = v;
         slot = i;
@@ -503,6 +450,13 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return slot >= 0 ? slot : forceSlot;
   }
 
+  /** Cache entries follow their records through a forget (weeding, erase_peers). */
+  protected override forgotten(slot: number, last: number): void {
+    this.cands.moved(this.pos, last, slot);
+  }
+
+  // ---- dialling ----------------------------------------------------------------------------
+
   /**
    * find_connect_candidates: scan a window of ≤ 300 from the round-robin cursor, keep the best
    * 10. Only entries whose slot key is ≤ now can pass the filter, so the scan reads the keys and
@@ -515,7 +469,7 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     const cands = this.cands;
     cands.clear();
     this.pos = 0;
-    const n = this.records.length;
+    const n = this.count;
     const window = n < LT_WINDOW ? n : LT_WINDOW;
     if (window === 0) return;
     const now = Math.floor(host.now);
@@ -533,15 +487,14 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     // refill the host makes without any candidate (all keys +∞) weeds nothing.
     if (n >= LT_WEED_FROM && (this.erasable > 0 || this.exhaustive) && (this.keys as SlotMinTree).min() !== Infinity) {
       const victim = this.eraseVictim(from, window, false);
-      if (victim >= 0) this.forget(this.records[victim] as LibtorrentInfo);
+      if (victim >= 0) this.forgetSlot(victim);
     }
   }
 
   /** The refill filter over slots [from, to), visiting only slots whose key is ≤ now. */
   private scan(from: number, to: number, now: number, host: HostView): void {
-    const recs = this.records;
     if (this.exhaustive) {
-      for (let i = from; i < to; i++) this.consider(recs[i] as LibtorrentInfo, now, host);
+      for (let i = from; i < to; i++) this.consider(i, now, host);
       return;
     }
     const keys = this.keys as SlotMinTree;
@@ -549,26 +502,32 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     // ≤ 300 leaves: a linear pass over the keys beats jumping through the tree.
     const t = keys.t;
     const base = keys.cap;
-    for (let i = from; i < to; i++) if ((t[base + i] as number) <= now) this.consider(recs[i] as LibtorrentInfo, now, host);
+    for (let i = from; i < to; i++) if ((t[base + i] as number) <= now) this.consider(i, now, host);
   }
 
-  private consider(r: LibtorrentInfo, now: number, host: HostView): void {
-    if (!r.idleCandidate(host.done, this.variant.persistUploadOnly)) return;
-    if (r.everConnected && now - r.lastConnected < (r.failcount + 1) * LT_MIN_RECONNECT) return;
-    const key = this.key(r, host);
-    const tie = this.tie(r, host);
-    if (this.cands.accepts(key, tie)) this.cands.push(key, tie, r.slot);
+  private consider(slot: number, now: number, host: HostView): void {
+    const rows = this.entries.rows;
+    const b = rows[slot * W + F_BITS] as number;
+    if (!idleCandidate(b, host.done, this.variant.persistUploadOnly)) return;
+    if ((b & EVER_CONNECTED) !== 0 && now - (rows[slot * W + F_LAST_CONNECTED] as number) < (failcountOf(b) + 1) * LT_MIN_RECONNECT) return;
+    const key = this.key(slot, host);
+    const tie = this.tie(slot, host);
+    if (this.cands.accepts(key, tie)) this.cands.push(key, tie, slot);
   }
 
-  /** connect_one_peer. */
-  private connectOne(host: HostView): LibtorrentInfo | undefined {
+  /** connect_one_peer: the next cached candidate still a candidate, refilling once; or -1. */
+  private connectOne(host: HostView): number {
     const cands = this.cands;
+    const done = host.done;
+    const uploadOnlyToo = this.variant.persistUploadOnly;
     for (let attempt = 0; attempt < 2; attempt++) {
-      while (this.pos < cands.length && !this.isCandidate(cands.items[this.pos] as number, host)) this.pos++;
-      if (this.pos < cands.length) return this.records[cands.items[this.pos++] as number] as LibtorrentInfo;
+      while (this.pos < cands.length) {
+        const slot = cands.items[this.pos++] as number;
+        if (slot >= 0 && idleCandidate(this.bitsAt(slot), done, uploadOnlyToo)) return slot;
+      }
       this.refill(host);
     }
-    return undefined;
+    return -1;
   }
 
   select(host: HostView, budget: number, out: Int32Array): number {
@@ -576,17 +535,18 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
     if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
     if (max > budget) max = budget;
+    const rows = this.entries.rows;
     let n = 0;
     while (n < max) {
-      const r = this.connectOne(host);
-      if (r === undefined) break;
-      r.picked = true;
-      PICKED_NOW[n] = r;
-      out[n++] = r.remote;
+      const slot = this.connectOne(host);
+      if (slot < 0) break;
+      rows[slot * W + F_BITS] = (rows[slot * W + F_BITS] as number) | PICKED;
+      out[n++] = rows[slot * W + F_REMOTE] as number;
     }
+    // (A weed in a refill may have moved a picked record: clear by remote, not by slot.)
     for (let i = 0; i < n; i++) {
-      (PICKED_NOW[i] as LibtorrentInfo).picked = false;
-      PICKED_NOW[i] = undefined;
+      const slot = this.slotOf(out[i] as number);
+      rows[slot * W + F_BITS] = (rows[slot * W + F_BITS] as number) & ~PICKED;
     }
     return n;
   }
@@ -603,17 +563,24 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
    * refill that cannot find anyone leave the cursor alone would remove the difference, but
    * changes the dials of current runs (swarm wake-ups by learns run such refills).
    */
-  override nextWake(host: HostView): number {
+  nextWake(host: HostView): number {
     if (this.pos < this.cands.length) return host.now;
-    if (this.exhaustive) return super.nextWake(host);
+    if (this.exhaustive) return this.earliestByScan(host);
     this.syncKeys(host);
     const m = (this.keys as SlotMinTree).min();
     return m === -Infinity ? host.now : m;
   }
 
-  /** Cache entries follow their records through a forget (weeding, erase_peers). */
-  protected override forgotten(slot: number, last: number): void {
-    this.cands.moved(this.pos, last, slot);
+  /** The earliest eligibleAt over records not in use, by reading every record (tests). */
+  private earliestByScan(host: HostView): number {
+    let best = Infinity;
+    for (let i = 0; i < this.count; i++) {
+      const b = this.bitsAt(i);
+      if ((b & CONNS_MASK) !== 0 || (b & BANNED) !== 0) continue;
+      const t = this.eligibleAt(this.view(i), host);
+      if (t < best) best = t;
+    }
+    return best;
   }
 
   /** Cached candidates not yet popped (for tests). */
@@ -621,59 +588,107 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
     return this.cands.length - this.pos;
   }
 
-  override onDial(info: LibtorrentInfo, now: number): void {
-    super.onDial(info, now);
-    info.lastConnected = Math.floor(now);
-    info.everConnected = true;
-    this.rekey(info);
+  // ---- events ------------------------------------------------------------------------------
+
+  /** An outgoing attempt or incoming connection starts: in use (key +∞ until it ends). */
+  private open(slot: number): void {
+    this.setBits(slot, withConns(this.bitsAt(slot), connsOf(this.bitsAt(slot)) + 1) | IN_USE);
   }
 
-  override onIncoming(info: LibtorrentInfo, now: number): void {
-    super.onIncoming(info, now);
-    this.rekey(info);
+  private release(slot: number): void {
+    const b = this.bitsAt(slot);
+    const conns = connsOf(b) > 0 ? connsOf(b) - 1 : 0;
+    this.setBits(slot, conns > 0 ? withConns(b, conns) | IN_USE : withConns(b, 0) & ~IN_USE);
+  }
+
+  /** lastConnected = now, everConnected: at a dial start and at every end. */
+  private stamp(slot: number, now: number): void {
+    this.entries.rows[slot * W + F_LAST_CONNECTED] = Math.floor(now);
+    this.setBits(slot, this.bitsAt(slot) | EVER_CONNECTED);
+  }
+
+  /** failcount + 1 (to 31). */
+  private bump(slot: number): void {
+    const b = this.bitsAt(slot);
+    const fails = failcountOf(b);
+    if (fails < 31) {
+      this.setBits(slot, withFailcount(b, fails + 1));
+      this.touchSlot(slot); // learnedSlot() reads failcount
+    }
+  }
+
+  onDial(info: LibtorrentInfo, now: number): void {
+    const slot = this.at(info);
+    this.open(slot);
+    this.entries.rows[slot * W + F_ATTEMPTED] = Math.floor(now);
+    this.stamp(slot, now);
+    this.rekeySlot(slot);
+  }
+
+  onIncoming(info: LibtorrentInfo, _now: number): void {
+    const slot = this.at(info);
+    this.open(slot);
+    this.rekeySlot(slot);
   }
 
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
-  override onPieceData(info: LibtorrentInfo, now: number): void {
-    super.onPieceData(info, now);
-    const t = this.trust;
-    const slot = info.slot;
-    if (slot >= 0 && (t[slot] as number) < LT_MAX_TRUST) t[slot]++;
+  onPieceData(info: LibtorrentInfo, now: number): void {
+    const slot = this.at(info);
+    const rows = this.entries.rows;
+    rows[slot * W + F_PIECE_DATA] = Math.floor(now);
+    const trust = rows[slot * W + F_TRUST] as number;
+    if (trust < LT_MAX_TRUST) rows[slot * W + F_TRUST] = trust + 1;
   }
 
-  override onConnectFailure(info: LibtorrentInfo, now: number, reason: ConnectFailure): void {
-    super.onConnectFailure(info, now, reason);
-    this.bump(info);
-    this.closed(info, now);
-    this.rekey(info);
+  onConnectFailure(info: LibtorrentInfo, now: number, _reason: ConnectFailure): void {
+    const slot = this.at(info);
+    this.release(slot);
+    this.bump(slot);
+    this.stamp(slot, now);
+    this.rekeySlot(slot);
   }
 
-  override onHandshakeFailure(info: LibtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
-    super.onHandshakeFailure(info, now, outgoing, readAnything);
-    this.closed(info, now);
-    this.rekey(info);
+  onHandshakeFailure(info: LibtorrentInfo, now: number, _outgoing: boolean, _readAnything: boolean): void {
+    const slot = this.at(info);
+    this.release(slot);
+    this.stamp(slot, now);
+    this.rekeySlot(slot);
   }
 
-  override onHandshake(info: LibtorrentInfo, now: number, outgoing: boolean): void {
-    super.onHandshake(info, now, outgoing);
-    if (info.failcount !== 0 || !info.listenKnown) this.touch(info); // learned() reads both
-    info.failcount = 0;
-    info.listenKnown = true;
-    this.rekey(info);
+  onHandshake(info: LibtorrentInfo, now: number, _outgoing: boolean): void {
+    const slot = this.at(info);
+    const rows = this.entries.rows;
+    let b = this.bitsAt(slot);
+    b = withEstablished(b, establishedOf(b) + 1);
+    rows[slot * W + F_CHANGED] = Math.floor(now);
+    rows[slot * W + F_PIECE_DATA] = 0;
+    if (failcountOf(b) !== 0 || (b & LISTEN_KNOWN) === 0) this.touchSlot(slot); // learnedSlot() reads both
+    this.setBits(slot, withFailcount(b, 0) | LISTEN_KNOWN);
+    this.rekeySlot(slot);
   }
 
-  override onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
-    if (state.via === 'bitfield') info.seed = state.seed;
-    else if (this.variant.persistUploadOnly) info.uploadOnly = state.uploadOnly;
-    this.rekey(info);
+  onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
+    const slot = this.at(info);
+    const b = this.bitsAt(slot);
+    if (state.via === 'bitfield') this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
+    else if (this.variant.persistUploadOnly) this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
+    this.rekeySlot(slot);
   }
 
-  override onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
-    super.onClose(info, now, close);
-    if (close.severity !== 'normal') this.bump(info);
-    this.closed(info, now);
-    this.rekey(info);
+  onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
+    const slot = this.at(info);
+    const b = this.bitsAt(slot);
+    const established = establishedOf(b);
+    if (established > 0) this.setBits(slot, withEstablished(b, established - 1));
+    this.release(slot);
+    this.entries.rows[slot * W + F_CHANGED] = Math.floor(now);
+    if (close.reason === 'banned') this.setBits(slot, this.bitsAt(slot) | BANNED);
+    if (close.severity !== 'normal') this.bump(slot);
+    this.stamp(slot, now);
+    this.rekeySlot(slot);
   }
+
+  // ---- tests -------------------------------------------------------------------------------
 
   /**
    * Checks every slot key and erase rank against the records (tests). Returns the first bad
@@ -682,34 +697,22 @@ export class LibtorrentPolicy extends BasePolicy<LibtorrentInfo> {
   checkKeys(host: HostView): number {
     this.syncKeys(host);
     const keys = this.keys as SlotMinTree;
-    const n = this.records.length;
+    const n = this.count;
+    const erank = this.entries.erank;
     let erasable = 0;
     for (let i = 0; i < n; i++) {
-      const r = this.records[i] as LibtorrentInfo;
-      const e = this.eraseRank(r);
-      if (keys.get(i) !== this.keyOf(r) || this.erank[i] !== e) return i;
+      const e = this.eraseRank(i);
+      if (keys.get(i) !== this.slotKey(i) || erank[i] !== e) return i;
       if (e < ER_KEPT) erasable++;
     }
     if (erasable !== this.erasable || n > LT_MAX_PEERLIST) return n;
-    for (let i = n; i < this.erank.length; i++) if (this.erank[i] !== ER_IN_USE) return n;
+    for (let i = n; i < erank.length; i++) if (erank[i] !== ER_IN_USE) return n;
     return -1;
   }
 
   /** Records that weeding may erase now (tests). */
   erasableCount(): number {
     return this.erasable;
-  }
-
-  private bump(info: LibtorrentInfo): void {
-    if (info.failcount < 31) {
-      info.failcount++;
-      this.touch(info); // learned() reads failcount
-    }
-  }
-
-  private closed(info: LibtorrentInfo, now: number): void {
-    info.lastConnected = Math.floor(now);
-    info.everConnected = true;
   }
 }
 

@@ -24,7 +24,7 @@ describe('packed known-peer records', () => {
   it('read back every field as written, each independent of the others', () => {
     const rng = new RandomStream('fields');
     type Rec = LibtorrentInfo & TransmissionInfo;
-    const bools = ['inUse', 'banned', 'seed', 'uploadOnly', 'everConnected', 'listenKnown', 'maybeUploadOnly', 'picked'] as const;
+    const bools = ['inUse', 'banned', 'seed', 'uploadOnly', 'everConnected', 'listenKnown', 'maybeUploadOnly'] as const;
     const ints: [keyof Rec, number, string][] = [
       ['conns', 7, 'both'],
       ['established', 7, 'both'],
@@ -33,7 +33,8 @@ describe('packed known-peer records', () => {
       ['sources', 0x7f, 'both'],
     ];
     for (const kind of ['transmission', 'libtorrent']) {
-      const r = (kind === 'transmission' ? new TransmissionInfo(5, Source.Dht, 2.5) : new LibtorrentInfo(5, Source.Dht, 2.5)) as Rec;
+      const lt = getPolicyFactory('libtorrent-2.1');
+      const r = (kind === 'transmission' ? new TransmissionInfo(5, Source.Dht, 2.5) : lt.factory.create(lt.params).learn(5, Source.Dht, {}, 2.5)) as Rec;
       const want: Record<string, unknown> = {};
       for (let step = 0; step < 2000; step++) {
         const op = rng.int(3);
@@ -98,6 +99,56 @@ describe('packed known-peer records', () => {
     // remote, learnedAt's two halves, attemptedAt, changedAt, pieceDataAt, bits, slot, then the
     // family's time fields; see peer-info.ts for what each trick saves.
     expect(Object.keys(new TransmissionInfo(1, Source.Pex, 0.5))).toHaveLength(9);
-    expect(Object.keys(new LibtorrentInfo(1, Source.Pex, 0.5))).toHaveLength(10);
+  });
+
+  it('libtorrent: every entry keeps its own fields through column growth and swap-removes', () => {
+    const policy = getPolicyFactory('libtorrent-2.1');
+    const p = policy.factory.create(policy.params) as unknown as LibtorrentPolicy;
+    const rng = new RandomStream('rows');
+    const want = new Map<number, { learnedAt: number; failcount: number; trust: number }>();
+    const fail = (r: number): void => {
+      const info = p.get(r) as LibtorrentInfo;
+      p.onDial(info, 1);
+      p.onConnectFailure(info, 1, 'refused');
+    };
+    for (let r = 0; r < 3000; r++) {
+      const t = rng.uniform() * 10 ** rng.int(6);
+      p.learn(r, Source.Tracker, {}, t);
+      const failcount = rng.int(3);
+      for (let k = 0; k < failcount; k++) fail(r);
+      want.set(r, { learnedAt: t, failcount, trust: 0 });
+    }
+    // Pieces give trust; a few hundred fail up to 3 and become erasable, and new peers at a full
+    // list then evict them one by one, moving the last entry into the freed slot each time.
+    const host = hostView({ now: 10 });
+    for (let r = 0; r < 600; r++) {
+      const info = p.get(r) as LibtorrentInfo;
+      p.onIncoming(info, 2);
+      p.onPieceData(info, 2);
+      p.onClose(info, 2, { reason: 'peer_left', byUs: false, severity: 'normal', pieceBytes: 1, outgoing: false });
+      const w = want.get(r) as { failcount: number; trust: number };
+      w.trust = 1;
+      if (r % 2 === 0) {
+        while ((p.get(r) as LibtorrentInfo).failcount < 3) fail(r);
+        w.failcount = 3;
+      }
+    }
+    let added = 0;
+    for (let r = 3000; r < 3400; r++) if (p.learn(r, Source.Pex, {}, 5) !== undefined) added++;
+    expect(added).toBeGreaterThan(0);
+    expect(p.size()).toBe(3000);
+    let checked = 0;
+    for (const [r, w] of want) {
+      const info = p.get(r) as LibtorrentInfo | undefined;
+      if (info === undefined) {
+        expect(w.failcount, `peer ${r} was erased`).toBe(3);
+        continue;
+      }
+      expect(Object.is(info.learnedAt, w.learnedAt), `peer ${r} learnedAt`).toBe(true);
+      expect([info.remote, info.failcount, info.trust]).toEqual([r, w.failcount, w.trust]);
+      checked++;
+    }
+    expect(checked + added).toBe(3000);
+    expect(p.checkKeys(host)).toBe(-1);
   });
 });
