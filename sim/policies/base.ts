@@ -106,7 +106,7 @@ export abstract class BasePolicy<I extends TrackedInfo> extends SlotPolicy<I> {
     return true;
   }
 
-  protected view(slot: number): I {
+  protected view(slot: number, _remote: number): I {
     return this.records[slot] as I;
   }
 

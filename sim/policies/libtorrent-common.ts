@@ -1,34 +1,24 @@
-import { BANNED, IN_USE, SEED, SOURCES, UPLOAD_ONLY } from './peer-info.js';
+import { BANNED, SEED, UPLOAD_ONLY } from './peer-info.js';
 import {
   BEP40_KNOWN,
-  CONNS_MASK,
   ER_IN_USE,
   EVER_CONNECTED,
   FAILCOUNT_MAX,
   FAILCOUNT_SHIFT,
-  F_ATTEMPTED,
   F_BEP,
-  F_BITS,
-  F_CHANGED,
   F_LAST_CONNECTED,
-  F_PIECE_DATA,
-  F_REMOTE,
   F_TRUST,
   LISTEN_KNOWN,
-  LibtorrentEntries,
   LibtorrentInfo,
+  LibtorrentRows,
   MAYBE_UPLOAD_ONLY,
   PICKED,
   W,
-  connsOf,
-  establishedOf,
   failcountOf,
-  withConns,
-  withEstablished,
   withFailcount,
-  type EntriesOwner,
 } from './libtorrent-entries.js';
-import { SlotPolicy, TopK } from './slot-policy.js';
+import { CONNS_MASK, F_BITS, F_PIECE_DATA, F_REMOTE, RowPolicy } from './record-rows.js';
+import { TopK } from './slot-policy.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -189,12 +179,8 @@ function sourceRank(b: number): number {
   );
 }
 
-export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements EntriesOwner {
+export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> {
   readonly name: string;
-  /** The peer list (see libtorrent-entries.ts for the row layout). */
-  readonly entries = new LibtorrentEntries();
-  /** Forgets so far (views re-find their slot after one). */
-  forgets = 0;
   private readonly cands = new TopK(LT_CACHE);
   private pos = 0;
   private cursor = 0;
@@ -212,58 +198,34 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
   exhaustive = false;
 
   constructor(readonly variant: LibtorrentVariant) {
-    super(true);
+    super(new LibtorrentRows(), true);
     this.name = variant.name;
   }
 
-  // ---- storage (SlotPolicy hooks) ----------------------------------------------------------
+  // ---- storage ---------------------------------------------------------------------------
 
-  protected append(remote: number, source: Source, now: number): void {
-    this.entries.add(this.count, remote, source, now);
-  }
-
-  protected moveSlot(from: number, to: number): void {
-    this.entries.move(from, to);
+  /** A fresh entry knows its listen port unless it came from an incoming connection (learnedSlot). */
+  protected override initialBits(source: Source): number {
+    return super.initialBits(source) | LISTEN_KNOWN;
   }
 
   /** Swap-remove, as the core, with the erasable count kept. */
-  protected dropSlot(slot: number): void {
-    if ((this.entries.erank[slot] as number) < ER_KEPT) this.erasable--;
-    this.forgets++;
+  protected override dropSlot(slot: number): void {
+    if ((this.table.erank[slot] as number) < ER_KEPT) this.erasable--;
+    super.dropSlot(slot);
   }
 
-  protected truncate(slot: number): void {
-    this.entries.clear(slot);
+  protected override truncate(slot: number): void {
+    this.table.clear(slot);
   }
 
-  protected remoteAt(slot: number): number {
-    return this.entries.rows[slot * W + F_REMOTE] as number;
-  }
-
-  protected addSource(slot: number, bit: number): boolean {
-    const rows = this.entries.rows;
-    const o = slot * W + F_BITS;
-    const b = rows[o] as number;
-    if ((b & bit) !== 0) return false;
-    rows[o] = b | (bit & SOURCES);
-    return true;
-  }
-
-  protected view(slot: number): LibtorrentInfo {
-    return new LibtorrentInfo(this, this.entries.rows[slot * W + F_REMOTE] as number, slot, this.forgets);
+  protected view(slot: number, remote: number): LibtorrentInfo {
+    return new LibtorrentInfo(this, remote, slot, this.forgets);
   }
 
   /** Slot of a record this policy handed out. */
   private at(info: LibtorrentInfo): number {
     return info.slot();
-  }
-
-  private bitsAt(slot: number): number {
-    return this.entries.rows[slot * W + F_BITS] as number;
-  }
-
-  private setBits(slot: number, b: number): void {
-    this.entries.rows[slot * W + F_BITS] = b;
   }
 
   // ---- keys --------------------------------------------------------------------------------
@@ -274,7 +236,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
    * whole second `lastConnected + (failcount + 1) × 60` from which `now − lastConnected ≥ …`.
    */
   protected override slotKey(slot: number): number {
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     const b = rows[slot * W + F_BITS] as number;
     if ((b & CONNS_MASK) !== 0 || blocked(b, this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
     if ((b & EVER_CONNECTED) === 0) return -Infinity;
@@ -331,8 +293,8 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
     const slot = this.at(info);
     const b = this.bitsAt(slot);
     if (blocked(b, host.done, this.variant.persistUploadOnly)) return Infinity;
-    if ((b & EVER_CONNECTED) === 0) return this.entries.learnedAt(slot);
-    return (this.entries.rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
+    if ((b & EVER_CONNECTED) === 0) return this.table.learnedAt(slot);
+    return (this.table.rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
   }
 
   connectTimeout(info: LibtorrentInfo): number {
@@ -341,14 +303,14 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   /** compare_peer as (key, tie), smaller first. */
   private key(slot: number, host: HostView): number {
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     const b = rows[slot * W + F_BITS] as number;
     const last = (b & EVER_CONNECTED) !== 0 ? (rows[slot * W + F_LAST_CONNECTED] as number) + 1 : 0;
     return failcountOf(b) * P33 + last * P7 + (host.done && (b & MAYBE_UPLOAD_ONLY) !== 0 ? 64 : 0) + (63 - sourceRank(b));
   }
 
   private tie(slot: number, host: HostView): number {
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     const o = slot * W;
     const b = rows[o + F_BITS] as number;
     let bep40: number;
@@ -371,7 +333,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
    * (failcount 0, or still a connect candidate ignoring timing); ER_IN_USE while in use.
    */
   private eraseRank(slot: number): number {
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     const b = rows[slot * W + F_BITS] as number;
     if ((b & CONNS_MASK) !== 0) return ER_IN_USE;
     const fails = failcountOf(b);
@@ -381,7 +343,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
   }
 
   private setErank(slot: number, v: number): void {
-    const a = this.entries.erank;
+    const a = this.table.erank;
     const old = a[slot] as number;
     if (old === v) return;
     if (old < ER_KEPT) this.erasable--;
@@ -425,7 +387,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
    */
   private eraseVictim(from: number, window: number, force: boolean): number {
     const n = this.count;
-    const a = this.entries.erank;
+    const a = this.table.erank;
     const exhaustive = this.exhaustive;
     let best = ER_KEPT - 1;
     let slot = -1;
@@ -506,7 +468,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
   }
 
   private consider(slot: number, now: number, host: HostView): void {
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     const b = rows[slot * W + F_BITS] as number;
     if (!idleCandidate(b, host.done, this.variant.persistUploadOnly)) return;
     if ((b & EVER_CONNECTED) !== 0 && now - (rows[slot * W + F_LAST_CONNECTED] as number) < (failcountOf(b) + 1) * LT_MIN_RECONNECT) return;
@@ -535,7 +497,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
     if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
     if (max > budget) max = budget;
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     let n = 0;
     while (n < max) {
       const slot = this.connectOne(host);
@@ -577,7 +539,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
     for (let i = 0; i < this.count; i++) {
       const b = this.bitsAt(i);
       if ((b & CONNS_MASK) !== 0 || (b & BANNED) !== 0) continue;
-      const t = this.eligibleAt(this.view(i), host);
+      const t = this.eligibleAt(this.view(i, this.remoteAt(i)), host);
       if (t < best) best = t;
     }
     return best;
@@ -590,20 +552,9 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   // ---- events ------------------------------------------------------------------------------
 
-  /** An outgoing attempt or incoming connection starts: in use (key +∞ until it ends). */
-  private open(slot: number): void {
-    this.setBits(slot, withConns(this.bitsAt(slot), connsOf(this.bitsAt(slot)) + 1) | IN_USE);
-  }
-
-  private release(slot: number): void {
-    const b = this.bitsAt(slot);
-    const conns = connsOf(b) > 0 ? connsOf(b) - 1 : 0;
-    this.setBits(slot, conns > 0 ? withConns(b, conns) | IN_USE : withConns(b, 0) & ~IN_USE);
-  }
-
   /** lastConnected = now, everConnected: at a dial start and at every end. */
   private stamp(slot: number, now: number): void {
-    this.entries.rows[slot * W + F_LAST_CONNECTED] = Math.floor(now);
+    this.table.rows[slot * W + F_LAST_CONNECTED] = Math.floor(now);
     this.setBits(slot, this.bitsAt(slot) | EVER_CONNECTED);
   }
 
@@ -619,22 +570,21 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   onDial(info: LibtorrentInfo, now: number): void {
     const slot = this.at(info);
-    this.open(slot);
-    this.entries.rows[slot * W + F_ATTEMPTED] = Math.floor(now);
+    this.dialled(slot, now);
     this.stamp(slot, now);
     this.rekeySlot(slot);
   }
 
   onIncoming(info: LibtorrentInfo, _now: number): void {
     const slot = this.at(info);
-    this.open(slot);
+    this.openSlot(slot);
     this.rekeySlot(slot);
   }
 
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
   onPieceData(info: LibtorrentInfo, now: number): void {
     const slot = this.at(info);
-    const rows = this.entries.rows;
+    const rows = this.table.rows;
     rows[slot * W + F_PIECE_DATA] = Math.floor(now);
     const trust = rows[slot * W + F_TRUST] as number;
     if (trust < LT_MAX_TRUST) rows[slot * W + F_TRUST] = trust + 1;
@@ -642,7 +592,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   onConnectFailure(info: LibtorrentInfo, now: number, _reason: ConnectFailure): void {
     const slot = this.at(info);
-    this.release(slot);
+    this.releaseSlot(slot);
     this.bump(slot);
     this.stamp(slot, now);
     this.rekeySlot(slot);
@@ -650,18 +600,15 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   onHandshakeFailure(info: LibtorrentInfo, now: number, _outgoing: boolean, _readAnything: boolean): void {
     const slot = this.at(info);
-    this.release(slot);
+    this.releaseSlot(slot);
     this.stamp(slot, now);
     this.rekeySlot(slot);
   }
 
   onHandshake(info: LibtorrentInfo, now: number, _outgoing: boolean): void {
     const slot = this.at(info);
-    const rows = this.entries.rows;
-    let b = this.bitsAt(slot);
-    b = withEstablished(b, establishedOf(b) + 1);
-    rows[slot * W + F_CHANGED] = Math.floor(now);
-    rows[slot * W + F_PIECE_DATA] = 0;
+    this.handshaked(slot, now);
+    const b = this.bitsAt(slot);
     if (failcountOf(b) !== 0 || (b & LISTEN_KNOWN) === 0) this.touchSlot(slot); // learnedSlot() reads both
     this.setBits(slot, withFailcount(b, 0) | LISTEN_KNOWN);
     this.rekeySlot(slot);
@@ -677,12 +624,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
 
   onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
     const slot = this.at(info);
-    const b = this.bitsAt(slot);
-    const established = establishedOf(b);
-    if (established > 0) this.setBits(slot, withEstablished(b, established - 1));
-    this.release(slot);
-    this.entries.rows[slot * W + F_CHANGED] = Math.floor(now);
-    if (close.reason === 'banned') this.setBits(slot, this.bitsAt(slot) | BANNED);
+    this.closed(slot, now, close);
     if (close.severity !== 'normal') this.bump(slot);
     this.stamp(slot, now);
     this.rekeySlot(slot);
@@ -698,7 +640,7 @@ export class LibtorrentPolicy extends SlotPolicy<LibtorrentInfo> implements Entr
     this.syncKeys(host);
     const keys = this.keys as SlotMinTree;
     const n = this.count;
-    const erank = this.entries.erank;
+    const erank = this.table.erank;
     let erasable = 0;
     for (let i = 0; i < n; i++) {
       const e = this.eraseRank(i);

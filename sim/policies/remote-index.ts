@@ -1,15 +1,17 @@
 /**
  * A policy's remote id → record slot index: open addressing with linear probing in one
  * Int32Array, two words per entry: remote + 1 (0 = empty), then the slot (low 24 bits) with 7
- * bits of no-op learn memo above it (see BasePolicy.learn), so a lookup and its memo test read
+ * bits of no-op learn memo above it (see SlotPolicy.learn), so a lookup and its memo test read
  * 8 bytes.
  *
  * Why not a Map: Map lookups and their cache misses were most of `learn` (the top policy entry
  * after the window scans in the flash-crowd profile). Why not an Int32Array indexed by remote id:
  * remote ids are small, but each host knows a sample of the whole swarm, so such an index costs
- * 4 bytes × swarm size per host, 40 GB over 100 000 hosts; this table costs at most 32 bytes
- * per record (load ≤ 1/2) whatever the swarm size, and a small table stays in cache. Ids are
- * spread by Fibonacci hashing; deletion shifts entries back (no tombstones). Only for
+ * 4 bytes × swarm size per host, 40 GB over 100 000 hosts; this table costs 11–21 bytes per
+ * record (load 3/8 to 3/4) whatever the swarm size, and a small table stays in cache. (At a
+ * load of at most 1/2 it cost 16–32 bytes; the longer probe runs of 3/4 mostly stay within the
+ * cache line already read, and bench/policies.ts policy-learn rows moved within their noise.)
+ * Ids are spread by Fibonacci hashing; deletion shifts entries back (no tombstones). Only for
  * 0 ≤ remote < 2^31 − 1 (the caller keeps others apart) and slots below 2^24.
  */
 export class RemoteIndex {
@@ -53,7 +55,7 @@ export class RemoteIndex {
   /** Adds `remote` (not present) at `slot` (< 2^24), memo clear. */
   insert(remote: number, slot: number): void {
     if (slot > RemoteIndex.SLOT_MASK) throw new RangeError(`RemoteIndex: slot ${slot} needs more than 24 bits`);
-    if (2 * (this.count + 1) > this.mask + 1) this.grow();
+    if (4 * (this.count + 1) > 3 * (this.mask + 1)) this.grow();
     this.place(remote + 1, slot);
     this.count++;
   }

@@ -86,8 +86,11 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
   protected abstract remoteAt(slot: number): number;
   /** Adds source bit `bit` to the record's sources; true when it is a new one. */
   protected abstract addSource(slot: number, bit: number): boolean;
-  /** The public record of a slot (what get() and learn() return). */
-  protected abstract view(slot: number): V;
+  /**
+   * The public record of `remote` in `slot` (what get() and learn() return). Given the remote so
+   * that a memoised learn reads nothing of the record's storage.
+   */
+  protected abstract view(slot: number, remote: number): V;
 
   /**
    * Hook after a learn: apply flags. Returns true when it changed anything on the record (for an
@@ -132,7 +135,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
 
   get(remote: number): V | undefined {
     const slot = this.slotOf(remote);
-    return slot < 0 ? undefined : this.view(slot);
+    return slot < 0 ? undefined : this.view(slot, remote);
   }
 
   size(): number {
@@ -150,7 +153,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
         const word = index.t[e + 1] as number;
         memo = this.learnMemo ? memoBit(source, flags) : 0;
         slot = word & SLOT_MASK;
-        if ((word & memo) !== 0) return this.view(slot);
+        if ((word & memo) !== 0) return this.view(slot, remote);
       }
     } else {
       slot = this.sparse.get(remote) ?? -1;
@@ -165,7 +168,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
       if (this.keys !== null) this.keys.push(Infinity);
       this.learnedSlot(slot, source, flags, now, true);
       this.rekeySlot(slot);
-      return this.view(slot);
+      return this.view(slot, remote);
     }
     // (fromBest is the lowest source bit: a new lowest source is a new bit.)
     let changed = this.addSource(slot, 1 << source);
@@ -176,7 +179,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
       const word = t[e + 1] as number;
       t[e + 1] = changed ? word & SLOT_MASK : word | memo;
     }
-    return this.view(slot);
+    return this.view(slot, remote);
   }
 
   /**

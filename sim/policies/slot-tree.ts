@@ -1,7 +1,27 @@
+/** +∞ and −∞ as stored keys. */
+const POS_INF = 0x7fffffff;
+const NEG_INF = -0x80000000;
+
+function stored(key: number): number {
+  if (key === Infinity) return POS_INF;
+  if (key === -Infinity) return NEG_INF;
+  if ((key | 0) !== key || key === POS_INF || key === NEG_INF) throw new RangeError(`SlotMinTree: key ${key} is not a whole second below 2^31 − 1`);
+  return key;
+}
+
+function read(v: number): number {
+  return v === POS_INF ? Infinity : v === NEG_INF ? -Infinity : v;
+}
+
 /**
  * A min segment tree over the slots of a policy's dense record array: one key per slot (the
  * earliest time the record could be a dial candidate, +Infinity when it cannot be one), with
  * O(log n) point updates and "first slot at or after i whose key is ≤ t" queries.
+ *
+ * Keys are whole seconds (the client mirrors that use the tree store `Math.floor(now)` times and
+ * add whole intervals) or ±Infinity, kept as int32 (±∞ as the extreme values, so that a raw leaf
+ * compares with a time as the key does): 8 bytes a slot instead of 16, in a tree per policy per
+ * peer (bench/growth.ts memory-per-known-peer). A fractional key throws.
  *
  * What it buys (bench/policies.ts, flash crowd profile): libtorrent's refill and Transmission's
  * cache rebuild visit only the records that can be eligible instead of scanning a 300-entry
@@ -14,28 +34,30 @@ export class SlotMinTree {
   /**
    * Heap layout: node i has children 2i and 2i + 1; the key of slot s is the leaf t[cap + s].
    * Callers may read leaves directly (a linear pass over a window is cheaper than jumping when
-   * most of it qualifies); only set/push/pop/rebuild write.
+   * most of it qualifies: compare the raw int32 with a time, ±∞ are the extremes); only
+   * set/push/pop/rebuild write.
    */
-  t: Float64Array;
+  t: Int32Array;
   size = 0;
 
   constructor(initial = 64) {
     let cap = 1;
     while (cap < initial) cap *= 2;
     this.cap = cap;
-    this.t = new Float64Array(2 * cap).fill(Infinity);
+    this.t = new Int32Array(2 * cap).fill(POS_INF);
   }
 
   /** Smallest key (Infinity when empty). */
   min(): number {
-    return this.t[1] as number;
+    return read(this.t[1] as number);
   }
 
   get(slot: number): number {
-    return this.t[slot + this.cap] as number;
+    return read(this.t[slot + this.cap] as number);
   }
 
-  set(slot: number, key: number): void {
+  set(slot: number, k: number): void {
+    const key = stored(k);
     const t = this.t;
     let i = slot + this.cap;
     if (t[i] === key) return;
@@ -63,9 +85,15 @@ export class SlotMinTree {
     this.set(--this.size, Infinity);
   }
 
+  /** Bytes held (bench). */
+  bytes(): number {
+    return this.t.byteLength;
+  }
+
   /** First slot ≥ from (and < size) whose key is ≤ bound, or -1. O(log n). */
   firstAtMost(from: number, bound: number): number {
     if (from >= this.size) return -1;
+    if (bound === -Infinity) bound = NEG_INF;
     const t = this.t;
     const cap = this.cap;
     let i = from + cap;
@@ -88,7 +116,7 @@ export class SlotMinTree {
   rebuild(keyOf: (slot: number) => number): void {
     const t = this.t;
     const cap = this.cap;
-    for (let s = 0; s < cap; s++) t[cap + s] = s < this.size ? keyOf(s) : Infinity;
+    for (let s = 0; s < cap; s++) t[cap + s] = s < this.size ? stored(keyOf(s)) : POS_INF;
     for (let i = cap - 1; i >= 1; i--) {
       const l = t[2 * i] as number;
       const r = t[2 * i + 1] as number;
@@ -100,7 +128,7 @@ export class SlotMinTree {
     const old = this.t;
     const oldCap = this.cap;
     const cap = oldCap * 2;
-    const t = new Float64Array(2 * cap).fill(Infinity);
+    const t = new Int32Array(2 * cap).fill(POS_INF);
     t.set(old.subarray(oldCap, 2 * oldCap), cap);
     for (let i = cap - 1; i >= 1; i--) {
       const l = t[2 * i] as number;

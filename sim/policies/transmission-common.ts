@@ -1,4 +1,18 @@
-import { BasePolicy, TRACKED_INFO_BITS, TrackedInfo } from './base.js';
+import { BANNED, CONNECTABLE, CONNECTABLE_KNOWN, SEED, UPLOAD_ONLY, lowestSource } from './peer-info.js';
+import {
+  CONNS_MASK,
+  F_ATTEMPTED,
+  F_BITS,
+  F_CHANGED,
+  F_PIECE_DATA,
+  F_REMOTE,
+  ROW_BITS,
+  ROW_WORDS,
+  RecordRows,
+  RowInfo,
+  RowPolicy,
+  establishedOf,
+} from './record-rows.js';
 import { TopK } from './slot-policy.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
@@ -88,19 +102,45 @@ export interface TransmissionVariant {
   readonly pruning: boolean;
 }
 
-const FAILS_SHIFT = TRACKED_INFO_BITS;
+/** Words of a row: the PeerInfo words, then lastConnectedAt. */
+const W = ROW_WORDS + 1;
+/** Last completed handshake (s); 0 = never. */
+const F_LAST_CONNECTED_AT = ROW_WORDS;
+/** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255), in the bits word. */
+const FAILS_SHIFT = ROW_BITS;
 
-/** A pool entry: TrackedInfo, the fail counter (8 bits of `bits`, −8 bytes a record) and the last connect time. */
-export class TransmissionInfo extends TrackedInfo {
-  /** Last completed handshake (s); 0 = never. */
-  lastConnectedAt = 0;
+function failsOf(b: number): number {
+  return (b >> FAILS_SHIFT) & 0xff;
+}
 
+function withFails(b: number, v: number): number {
+  return (b & ~(0xff << FAILS_SHIFT)) | ((v & 0xff) << FAILS_SHIFT);
+}
+
+/** Known connectable: true, false (unreachable), or undefined. */
+function connectableOf(b: number): boolean | undefined {
+  return (b & CONNECTABLE_KNOWN) === 0 ? undefined : (b & CONNECTABLE) !== 0;
+}
+
+function withConnectable(b: number, v: boolean): number {
+  return (b & ~CONNECTABLE) | CONNECTABLE_KNOWN | (v ? CONNECTABLE : 0);
+}
+
+/** A pool entry (`tr_peer_info`): RowInfo plus the fail counter and the last connect time. */
+export class TransmissionInfo extends RowInfo {
   /** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255). */
   get fails(): number {
-    return (this.bits >> FAILS_SHIFT) & 0xff;
+    return failsOf(this.b);
   }
   set fails(v: number) {
-    this.bits = (this.bits & ~(0xff << FAILS_SHIFT)) | ((v & 0xff) << FAILS_SHIFT);
+    this.b = withFails(this.b, v);
+  }
+  /** Last completed handshake (s); 0 = never. */
+  get lastConnectedAt(): number {
+    return this.read(F_LAST_CONNECTED_AT);
+  }
+  set lastConnectedAt(v: number) {
+    this.write(F_LAST_CONNECTED_AT, v);
   }
 }
 
@@ -117,12 +157,13 @@ export function transmissionInterval(step: number): number {
 const P46 = 2 ** 46;
 const P14 = 2 ** 14;
 
-export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
+export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   readonly name: string;
   private readonly cache: TopK;
   private cachePos = 0;
   private nextPrune = TRANSMISSION_PRUNE_PERIOD;
-  private pruneScratch: TransmissionInfo[] = [];
+  /** Slots, then remotes, of the prune in progress. */
+  private pruneScratch: number[] = [];
   /** host.done / host.pexAllowed as the slot keys were last computed (exclusion depends on them). */
   private keyedDone = false;
   private keyedPex = true;
@@ -136,54 +177,51 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     readonly variant: TransmissionVariant,
     name = variant.name,
   ) {
-    super(true);
+    super(new RecordRows(W), true);
     this.name = name;
     const k = variant.perPulse;
     this.cache = new TopK(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
   }
 
-  protected make(remote: number, source: Source, now: number): TransmissionInfo {
-    return new TransmissionInfo(remote, source, now);
+  protected view(slot: number, remote: number): TransmissionInfo {
+    return new TransmissionInfo(this, remote, slot, this.forgets);
   }
 
-  protected override clock(now: number): number {
-    return Math.floor(now);
-  }
-
-  protected override learned(info: TransmissionInfo, source: Source, flags: PeerFlags): boolean {
+  protected learnedSlot(slot: number, source: Source, flags: PeerFlags): boolean {
     const v = this.variant;
-    const connectable = info.connectable;
-    const seed = info.seed;
-    const uploadOnly = info.uploadOnly;
-    if (flags.connectable === true && (v.pexClearsUnreachable || info.connectable !== false)) info.connectable = true;
+    const before = this.bitsAt(slot);
+    let b = before;
+    if (flags.connectable === true && (v.pexClearsUnreachable || connectableOf(b) !== false)) b = withConnectable(b, true);
     const seedFlag = flags.seed === true || flags.uploadOnly === true; // one PEX bit (0x02)
     switch (v.flags) {
       case 'pex-or':
-        if (seedFlag) info.seed = true;
+        if (seedFlag) b |= SEED;
         break;
       case 'pex-overwrite':
-        if (source !== Source.Incoming) info.seed = seedFlag;
+        if (source !== Source.Incoming) b = seedFlag ? b | SEED : b & ~SEED;
         break;
       case 'persist':
-        if (seedFlag) info.uploadOnly = true;
+        if (seedFlag) b |= UPLOAD_ONLY;
         break;
     }
-    if (info.connectable === connectable && info.seed === seed && info.uploadOnly === uploadOnly) return false;
-    this.rekey(info);
+    if (b === before) return false;
+    this.setBits(slot, b);
+    this.rekeySlot(slot);
     return true;
   }
 
-  /** The seed/upload-only exclusion of a done client (§4, §9). */
-  private excluded(info: TransmissionInfo, done: boolean, pexAllowed: boolean): boolean {
+  /** The seed/upload-only exclusion of a done client (§4, §9), on the bits word. */
+  private excluded(b: number, done: boolean, pexAllowed: boolean): boolean {
     if (!done) return false;
-    if (this.variant.doneFilter === 'done-seed') return info.seed;
-    return (info.uploadOnly || info.seed) && !pexAllowed;
+    if (this.variant.doneFilter === 'done-seed') return (b & SEED) !== 0;
+    return (b & (UPLOAD_ONLY | SEED)) !== 0 && !pexAllowed;
   }
 
   /** A lower bound of eligibleAt for any later host clock (+∞ while in use). */
-  protected override keyOf(info: TransmissionInfo): number {
-    if (info.conns > 0 || info.banned || this.excluded(info, this.keyedDone, this.keyedPex)) return Infinity;
-    return this.eligibleFrom(info, -Infinity);
+  protected override slotKey(slot: number): number {
+    const b = this.bitsAt(slot);
+    if ((b & (CONNS_MASK | BANNED)) !== 0 || this.excluded(b, this.keyedDone, this.keyedPex)) return Infinity;
+    return this.eligibleFrom(slot, -Infinity);
   }
 
   /** Brings the slot keys up to date with the records and the host flags they read. */
@@ -196,22 +234,34 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   }
 
   eligibleAt(info: TransmissionInfo, host: HostView): number {
-    if (info.banned || this.excluded(info, host.done, host.pexAllowed)) return Infinity;
-    return this.eligibleFrom(info, Math.floor(host.now));
+    return this.eligibleAtSlot(info.slot(), host);
+  }
+
+  private eligibleAtSlot(slot: number, host: HostView): number {
+    const b = this.bitsAt(slot);
+    if ((b & BANNED) !== 0 || this.excluded(b, host.done, host.pexAllowed)) return Infinity;
+    return this.eligibleFrom(slot, Math.floor(host.now));
   }
 
   /**
    * eligibleAt past the exclusions, for a host clock at whole second `nowFloor`. It does not
    * decrease as nowFloor grows; with nowFloor = −∞ it is the slot key's lower bound.
    */
-  private eligibleFrom(info: TransmissionInfo, nowFloor: number): number {
-    const unreachable = info.connectable === false;
+  private eligibleFrom(slot: number, nowFloor: number): number {
+    const rows = this.table.rows;
+    const o = slot * W;
+    const b = rows[o + F_BITS] as number;
+    const unreachable = connectableOf(b) === false;
     if (unreachable && this.variant.unreachable === 'excluded') return Infinity;
-    const base = info.attemptedAt > info.changedAt ? info.attemptedAt : info.changedAt;
-    const late = base + transmissionInterval(unreachable ? info.fails + 2 : info.fails);
-    if (unreachable || info.pieceDataAt === 0) return late;
+    const attemptedAt = rows[o + F_ATTEMPTED] as number;
+    const changedAt = rows[o + F_CHANGED] as number;
+    const pieceDataAt = rows[o + F_PIECE_DATA] as number;
+    const fails = failsOf(b);
+    const base = attemptedAt > changedAt ? attemptedAt : changedAt;
+    const late = base + transmissionInterval(unreachable ? fails + 2 : fails);
+    if (unreachable || pieceDataAt === 0) return late;
     // 5 s while floor(t) − pieceDataAt ≤ 10; the table once that window has passed.
-    const windowEnd = info.pieceDataAt + 2 * TRANSMISSION_MIN_INTERVAL;
+    const windowEnd = pieceDataAt + 2 * TRANSMISSION_MIN_INTERVAL;
     if (base + TRANSMISSION_MIN_INTERVAL <= windowEnd && nowFloor <= windowEnd) {
       return base + TRANSMISSION_MIN_INTERVAL;
     }
@@ -219,16 +269,20 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   }
 
   /** The 64-bit score of §4 packed into a double (47 bits), smaller first. */
-  private score(info: TransmissionInfo, salt: number): number {
+  private score(slot: number, salt: number): number {
+    const rows = this.table.rows;
+    const o = slot * W;
+    const b = rows[o + F_BITS] as number;
+    const attemptedAt = rows[o + F_ATTEMPTED] as number;
     const failed =
-      this.variant.failureBit === 'fails-nonzero' ? info.fails !== 0 : info.lastConnectedAt < info.attemptedAt;
-    const uploadOnly = this.variant.flags === 'persist' ? info.uploadOnly || info.seed : info.seed;
+      this.variant.failureBit === 'fails-nonzero' ? failsOf(b) !== 0 : (rows[o + F_LAST_CONNECTED_AT] as number) < attemptedAt;
+    const uploadOnly = this.variant.flags === 'persist' ? (b & (UPLOAD_ONLY | SEED)) !== 0 : (b & SEED) !== 0;
     return (
       (failed ? P46 : 0) +
-      info.attemptedAt * P14 +
-      (info.connectable === true ? 0 : 1 << 13) +
+      attemptedAt * P14 +
+      (connectableOf(b) === true ? 0 : 1 << 13) +
       (uploadOnly ? 1 << 12 : 0) +
-      (info.fromBest << 8) +
+      (lowestSource(b) << 8) +
       salt
     );
   }
@@ -243,31 +297,29 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     cache.clear();
     this.cachePos = 0;
     const now = host.now;
-    const recs = this.records;
+    const n = this.count;
     if (this.exhaustive) {
-      for (let i = 0; i < recs.length; i++) {
-        const r = recs[i] as TransmissionInfo;
-        if (r.conns > 0 || this.eligibleAt(r, host) > now) continue;
-        cache.push(this.score(r, host.rng.int(256)), r.remote, i);
+      for (let i = 0; i < n; i++) {
+        if ((this.bitsAt(i) & CONNS_MASK) !== 0 || this.eligibleAtSlot(i, host) > now) continue;
+        cache.push(this.score(i, host.rng.int(256)), this.remoteAt(i), i);
       }
       return;
     }
     const keys = this.keys as SlotMinTree;
     if (keys.min() > now) return;
-    // A linear pass over the keys (8 bytes a record, contiguous) reads only the records that
+    // A linear pass over the keys (4 bytes a record, contiguous) reads only the records that
     // can be eligible; cheaper than jumping through the tree unless very few qualify.
     const t = keys.t;
     const base = keys.cap;
-    for (let i = 0; i < recs.length; i++) {
+    for (let i = 0; i < n; i++) {
       if ((t[base + i] as number) > now) continue;
-      const r = recs[i] as TransmissionInfo;
-      if (r.conns > 0) continue;
-      const e = this.eligibleAt(r, host);
+      if ((this.bitsAt(i) & CONNS_MASK) !== 0) continue;
+      const e = this.eligibleAtSlot(i, host);
       if (e > now) {
         keys.set(i, e);
         continue;
       }
-      cache.push(this.score(r, host.rng.int(256)), r.remote, i);
+      cache.push(this.score(i, host.rng.int(256)), this.remoteAt(i), i);
     }
   }
 
@@ -281,17 +333,15 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     if (take > cache.length - this.cachePos) take = cache.length - this.cachePos;
     let n = 0;
     for (let i = 0; i < take; i++) {
-      const pos = this.cachePos++;
-      const slot = cache.items[pos] as number;
+      const slot = cache.items[this.cachePos++] as number;
       if (slot < 0) continue; // pruned since the rebuild
-      const r = this.records[slot] as TransmissionInfo;
-      if (r.conns > 0 || r.banned) continue;
-      out[n++] = r.remote;
+      if ((this.bitsAt(slot) & (CONNS_MASK | BANNED)) !== 0) continue;
+      out[n++] = this.remoteAt(slot);
     }
     return n;
   }
 
-  override nextWake(host: HostView): number {
+  nextWake(host: HostView): number {
     if (this.variant.cacheFactor > 0 && this.cachePos < this.cache.length) return host.now;
     return this.earliestEligible(host);
   }
@@ -308,14 +358,22 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
    * minimum once the record holding it has its exact key.
    */
   private earliestEligible(host: HostView): number {
-    if (this.exhaustive) return super.nextWake(host);
     this.syncKeys(host);
+    if (this.exhaustive) {
+      let best = Infinity;
+      for (let i = 0; i < this.count; i++) {
+        if ((this.bitsAt(i) & (CONNS_MASK | BANNED)) !== 0) continue;
+        const e = this.eligibleAtSlot(i, host);
+        if (e < best) best = e;
+      }
+      return best;
+    }
     const keys = this.keys as SlotMinTree;
     for (;;) {
       const m = keys.min();
       if (m === Infinity) return m;
       const slot = keys.firstAtMost(0, m);
-      const e = this.eligibleAt(this.records[slot] as TransmissionInfo, host);
+      const e = this.eligibleAtSlot(slot, host);
       if (e === m) return m;
       keys.set(slot, e);
     }
@@ -325,10 +383,9 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
   checkKeys(host: HostView): number {
     this.syncKeys(host);
     const keys = this.keys as SlotMinTree;
-    for (let i = 0; i < this.records.length; i++) {
-      const r = this.records[i] as TransmissionInfo;
+    for (let i = 0; i < this.count; i++) {
       const k = keys.get(i);
-      if (r.conns > 0 ? k !== Infinity : k > this.eligibleAt(r, host) || k < this.keyOf(r)) return i;
+      if ((this.bitsAt(i) & CONNS_MASK) !== 0 ? k !== Infinity : k > this.eligibleAtSlot(i, host) || k < this.slotKey(i)) return i;
     }
     return -1;
   }
@@ -357,101 +414,131 @@ export class TransmissionPolicy extends BasePolicy<TransmissionInfo> {
     const now = Math.floor(host.now);
     while (this.nextPrune <= host.now) this.nextPrune += TRANSMISSION_PRUNE_PERIOD;
     const cap = this.pruneCap(host);
-    const recs = this.records;
-    if (recs.length <= cap) return;
+    const n = this.count;
+    if (n <= cap) return;
     const rest = this.pruneScratch;
     rest.length = 0;
     let inUse = 0;
-    for (let i = 0; i < recs.length; i++) {
-      const r = recs[i] as TransmissionInfo;
-      if (r.conns > 0) inUse++;
-      else rest.push(r);
+    for (let i = 0; i < n; i++) {
+      if ((this.bitsAt(i) & CONNS_MASK) !== 0) inUse++;
+      else rest.push(i);
     }
     const keep = cap - inUse;
     if (keep >= rest.length) return;
-    const inactive = (r: TransmissionInfo): number =>
-      r.changedAt > 0 && now - r.changedAt >= TRANSMISSION_INACTIVE_AFTER ? 1 : 0;
+    const rows = this.table.rows;
+    const inactive = (s: number): number => {
+      const changedAt = rows[s * W + F_CHANGED] as number;
+      return changedAt > 0 && now - changedAt >= TRANSMISSION_INACTIVE_AFTER ? 1 : 0;
+    };
     rest.sort(
       (a, b) =>
         inactive(a) - inactive(b) ||
-        b.pieceDataAt - a.pieceDataAt ||
-        a.fromBest - b.fromBest ||
-        a.fails - b.fails ||
-        a.remote - b.remote,
+        (rows[b * W + F_PIECE_DATA] as number) - (rows[a * W + F_PIECE_DATA] as number) ||
+        lowestSource(rows[a * W + F_BITS] as number) - lowestSource(rows[b * W + F_BITS] as number) ||
+        failsOf(rows[a * W + F_BITS] as number) - failsOf(rows[b * W + F_BITS] as number) ||
+        (rows[a * W + F_REMOTE] as number) - (rows[b * W + F_REMOTE] as number),
     );
-    for (let i = keep < 0 ? 0 : keep; i < rest.length; i++) this.forget(rest[i] as TransmissionInfo);
+    // Forgetting moves records between slots: name the victims by remote first.
+    const from = keep < 0 ? 0 : keep;
+    for (let i = from; i < rest.length; i++) rest[i] = this.remoteAt(rest[i] as number);
+    for (let i = from; i < rest.length; i++) this.forgetSlot(this.slotOf(rest[i] as number));
     rest.length = 0;
   }
 
-  override onConnectFailure(info: TransmissionInfo, now: number, reason: ConnectFailure): void {
-    super.onConnectFailure(info, now, reason);
-    if (info.established === 0) {
-      this.fail(info);
-      this.setConnectable(info, false); // nothing read
+  onDial(info: TransmissionInfo, now: number): void {
+    const slot = info.slot();
+    this.dialled(slot, now);
+    this.rekeySlot(slot);
+  }
+
+  onIncoming(info: TransmissionInfo, _now: number): void {
+    const slot = info.slot();
+    this.openSlot(slot);
+    this.rekeySlot(slot);
+  }
+
+  onPieceData(info: TransmissionInfo, now: number): void {
+    this.setWord(info.slot(), F_PIECE_DATA, Math.floor(now));
+  }
+
+  onConnectFailure(info: TransmissionInfo, _now: number, _reason: ConnectFailure): void {
+    const slot = info.slot();
+    this.releaseSlot(slot);
+    if (establishedOf(this.bitsAt(slot)) === 0) {
+      this.fail(slot);
+      this.setConnectable(slot, false); // nothing read
     }
-    this.rekey(info);
+    this.rekeySlot(slot);
   }
 
-  override onHandshakeFailure(info: TransmissionInfo, now: number, outgoing: boolean, readAnything: boolean): void {
-    super.onHandshakeFailure(info, now, outgoing, readAnything);
-    if (outgoing && info.established === 0) {
-      this.fail(info);
-      if (!readAnything) this.setConnectable(info, false);
+  onHandshakeFailure(info: TransmissionInfo, _now: number, outgoing: boolean, readAnything: boolean): void {
+    const slot = info.slot();
+    this.releaseSlot(slot);
+    if (outgoing && establishedOf(this.bitsAt(slot)) === 0) {
+      this.fail(slot);
+      if (!readAnything) this.setConnectable(slot, false);
     }
-    this.rekey(info);
+    this.rekeySlot(slot);
   }
 
-  override onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
-    super.onHandshake(info, now, outgoing);
-    info.lastConnectedAt = info.changedAt;
-    if (outgoing) this.setConnectable(info, true);
-    if (this.variant.resetOnConnect) info.fails = 0;
-    this.rekey(info);
+  onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
+    const slot = info.slot();
+    this.handshaked(slot, now);
+    this.setWord(slot, F_LAST_CONNECTED_AT, this.word(slot, F_CHANGED));
+    if (outgoing) this.setConnectable(slot, true);
+    if (this.variant.resetOnConnect) this.setBits(slot, withFails(this.bitsAt(slot), 0));
+    this.rekeySlot(slot);
   }
 
-  override onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
+  onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
     if (this.variant.flags !== 'persist') return;
-    this.touch(info);
-    if (state.via === 'ltep') info.uploadOnly = state.uploadOnly;
-    else info.seed = state.seed;
-    this.rekey(info);
+    const slot = info.slot();
+    this.touchSlot(slot);
+    const b = this.bitsAt(slot);
+    if (state.via === 'ltep') this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
+    else this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
+    this.rekeySlot(slot);
   }
 
-  override onClose(info: TransmissionInfo, now: number, close: CloseInfo): void {
-    super.onClose(info, now, close);
-    this.countClose(info, close);
-    this.rekey(info);
+  onClose(info: TransmissionInfo, now: number, close: CloseInfo): void {
+    const slot = info.slot();
+    this.closed(slot, now, close);
+    this.countClose(slot, close);
+    this.rekeySlot(slot);
   }
 
   /** The counter after a close (§2, §9). */
-  private countClose(info: TransmissionInfo, close: CloseInfo): void {
+  private countClose(slot: number, close: CloseInfo): void {
     if (close.reason === 'duplicate') return;
     const v = this.variant;
     if (close.pieceBytes > 0) {
-      if (v.resetOnDataClose) info.fails = 0;
+      if (v.resetOnDataClose) this.setBits(slot, withFails(this.bitsAt(slot), 0));
       return;
     }
     switch (v.fruitlessClose) {
       case 'any':
-        if (close.reason !== 'local_left') this.fail(info);
+        if (close.reason !== 'local_left') this.fail(slot);
         break;
       case 'disconnecting':
-        if (isDisconnecting(close)) this.fail(info);
+        if (isDisconnecting(close)) this.fail(slot);
         break;
       case 'never':
         break;
     }
   }
 
-  /** Sets `connectable` outside learn (learned() reads it: clears the no-op learn memo). */
-  private setConnectable(info: TransmissionInfo, connectable: boolean): void {
-    if (info.connectable === connectable) return;
-    info.connectable = connectable;
-    this.touch(info);
+  /** Sets `connectable` outside learn (learnedSlot() reads it: clears the no-op learn memo). */
+  private setConnectable(slot: number, connectable: boolean): void {
+    const b = this.bitsAt(slot);
+    if (connectableOf(b) === connectable) return;
+    this.setBits(slot, withConnectable(b, connectable));
+    this.touchSlot(slot);
   }
 
-  private fail(info: TransmissionInfo): void {
-    if (info.fails < 255) info.fails++;
+  private fail(slot: number): void {
+    const b = this.bitsAt(slot);
+    const fails = failsOf(b);
+    if (fails < 255) this.setBits(slot, withFails(b, fails + 1));
   }
 }
 

@@ -3,6 +3,11 @@ import { parseDuration, parseRate, parseSize } from './units.js';
 
 /** Most pieces a torrent may have (sim/model/piece-store.ts). */
 export const MAX_PIECES = (1 << 24) - 1;
+/**
+ * Longest simulated time (s, about 31 years): the client mirrors keep whole-second times in
+ * int32 (libtorrent's peer list, the policies' slot trees), with retry intervals on top.
+ */
+export const MAX_DURATION = 1e9;
 
 /**
  * The scenario file format. Every field carries its unit in its description; `swarmsim schema`
@@ -192,6 +197,7 @@ export const ScenarioSchema = z
       ctx.addIssue({ code: 'custom', path: ['torrent', 'piece_size'], message: `expected at most ${MAX_PIECES} pieces (size / piece_size), got ${Math.ceil(s.torrent.size / s.torrent.piece_size)}` });
     }
     if (!(s.duration > 0)) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
+    else if (s.duration > MAX_DURATION) ctx.addIssue({ code: 'custom', path: ['duration'], message: `expected a duration of at most ${MAX_DURATION} s (about 31 years), got ${s.duration}` });
     if (!(s.sample_interval > 0)) ctx.addIssue({ code: 'custom', path: ['sample_interval'], message: 'expected a sampling period > 0' });
     for (const [name, g] of Object.entries(s.population)) {
       if (typeof g.behaviour === 'object') {

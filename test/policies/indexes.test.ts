@@ -33,7 +33,13 @@ describe('SlotMinTree', () => {
       expect(tree.size).toBe(plain.length);
       expect(tree.min()).toBe(plain.length ? Math.min(...plain) : Infinity);
       const from = rng.int(plain.length + 2);
-      const bound = rng.int(50);
+      // Whole, fractional (host.now) and infinite bounds.
+      const pick = rng.int(10);
+      const bound = pick === 0 ? -Infinity : pick === 1 ? Infinity : pick === 2 ? rng.int(50) + 0.5 : rng.int(50);
+      if (plain.length > 0) {
+        const s = rng.int(plain.length);
+        expect(tree.get(s)).toBe(plain[s]);
+      }
       let want = -1;
       for (let i = from; i < plain.length; i++) {
         if ((plain[i] as number) <= bound) {
@@ -46,6 +52,17 @@ describe('SlotMinTree', () => {
     tree.rebuild((s) => s % 7);
     expect(tree.min()).toBe(0);
     expect(tree.firstAtMost(1, 0)).toBe(7);
+  });
+
+  it('stores whole seconds only (int32 keys): a fractional or too large key throws', () => {
+    const tree = new SlotMinTree(2);
+    tree.push(5);
+    expect(() => tree.set(0, 1.5)).toThrow(RangeError);
+    expect(() => tree.set(0, 2 ** 31)).toThrow(RangeError);
+    expect(() => tree.push(-(2 ** 31))).toThrow(RangeError);
+    expect(tree.get(0)).toBe(5);
+    tree.set(0, 2 ** 31 - 2);
+    expect(tree.min()).toBe(2 ** 31 - 2);
   });
 });
 
