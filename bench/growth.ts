@@ -73,11 +73,24 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
  * and weeds from 2 850). `external_bytes` is the typed arrays' share per record (remote index,
  * slot tree, per-slot ranks), outside the JS heap.
  */
-export function benchMemory(): BenchRow[] {
+export async function benchMemory(): Promise<BenchRow[]> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const heap = () => {
     gc?.();
     return process.memoryUsage().heapUsed;
+  };
+  // A collection frees array buffers' memory on a background thread: collect and wait until
+  // the count stops moving, or one benchmark's garbage shows in the next one's figure.
+  const settledArrayBuffers = async (): Promise<number> => {
+    let last = -1;
+    for (let i = 0; i < 20; i++) {
+      gc?.();
+      await new Promise((r) => setTimeout(r, 20));
+      const now = process.memoryUsage().arrayBuffers;
+      if (now === last) return now;
+      last = now;
+    }
+    return last;
   };
   const { scenario } = loadScenario(LARGE);
   const { factory, params } = getPolicyFactory('transmission-4.1');
@@ -86,7 +99,7 @@ export function benchMemory(): BenchRow[] {
   const h1 = heap();
   const peers = swarm.peers.length;
   const rows: BenchRow[] = [{ name: 'memory-per-peer', events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h1 - h0) / peers), peers }];
-  const records = (name: string, policyName: string, hosts: number, perHost: number): void => {
+  const records = async (name: string, policyName: string, hosts: number, perHost: number): Promise<void> => {
     const lt = getPolicyFactory(policyName);
     const policies = Array.from({ length: hosts }, () => lt.factory.create(lt.params));
     const out = new Int32Array(64);
@@ -101,8 +114,8 @@ export function benchMemory(): BenchRow[] {
       const h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
       return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
     };
+    const ab0 = await settledArrayBuffers();
     const h2 = heap();
-    const ab0 = process.memoryUsage().arrayBuffers;
     for (let p = 0; p < hosts; p++) {
       const policy = policies[p]!;
       for (let i = 0; i < perHost; i++) {
@@ -129,13 +142,13 @@ export function benchMemory(): BenchRow[] {
         }
       }
     }
+    const external = (await settledArrayBuffers()) - ab0;
     const h3 = heap();
     const held = policies.reduce((s, policy) => s + policy.size(), 0);
-    const external = process.memoryUsage().arrayBuffers - ab0;
     rows.push({ name, events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h3 - h2) / held), records: held, external_bytes: Math.round(external / held) });
   };
-  records('memory-per-known-peer', 'transmission-4.1', 1, 100_000);
-  records('memory-per-known-peer-libtorrent-2.1', 'libtorrent-2.1', 40, 2_500);
+  await records('memory-per-known-peer', 'transmission-4.1', 1, 100_000);
+  await records('memory-per-known-peer-libtorrent-2.1', 'libtorrent-2.1', 40, 2_500);
   // Keep the swarm alive until here, or its collection would hide the records' growth.
   if (swarm.peers.length !== peers) throw new Error('unreachable');
   return rows;

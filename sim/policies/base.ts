@@ -48,9 +48,9 @@ export function checkedCount(v: number): number {
 }
 
 /**
- * Records as objects, one per slot (`records[slot]`), for the policies whose clients are few or
- * whose records are small in number (Transmission's pool is pruned to 3 × its peer limit; the
- * generic families run subject groups): the rules read `info.field`. Default event bookkeeping
+ * Records as objects, one per slot (`records[slot]`), for the generic families: they run subject
+ * groups (a few clients), and their rules read `info.field` plainly. (The client mirrors, whose
+ * records fill whole crowds, keep rows instead: record-rows.ts.) Default event bookkeeping
  * for the base fields; policies override the `on…` hooks and call `super` to keep it.
  * `clock(now)` lets client mirrors store whole seconds as the clients do.
  *

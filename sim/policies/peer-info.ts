@@ -70,7 +70,8 @@ export interface PeerInfo {
 }
 
 /**
- * PeerInfo as one object per record, for the object-based built-in policies (BasePolicy).
+ * PeerInfo as one object per record, for the object-based built-in policies (BasePolicy: the
+ * generic families). The client mirrors keep rows of an Int32Array instead (record-rows.ts).
  *
  * Layout (memory: a 5 000-peer flash crowd holds millions of records). In Node 20's V8 (no
  * pointer compression: check with %DebugPrint) every field of an object is 8 bytes, a boolean
@@ -83,11 +84,12 @@ export interface PeerInfo {
  * - `fromBest` is read off `sources` (it is always the lowest source seen): −8 bytes;
  * - `learnedAt` is kept as the two 32-bit halves of the double, two small integers instead of a
  *   pointer and a heap number: −8 bytes and one heap object less per record;
- * - whole-second times (the client mirrors floor `now`) stay plain fields: small integers.
+ * - whole-second times stay plain fields: small integers.
  *
- * Measured (bench/growth.ts benchMemory, heap per record after a forced GC, records with
- * fractional learn times and dial history): transmission-4.1 197 → 108 bytes (an object of
- * 168 bytes plus a heap number → 96), libtorrent-2.1 258 → 113 (216 plus two → 104).
+ * Measured when the client mirrors still kept objects (bench/growth.ts benchMemory, heap per
+ * record after a forced GC, records with fractional learn times and dial history):
+ * transmission-4.1 197 → 108 bytes (an object of 168 bytes plus a heap number → 96),
+ * libtorrent-2.1 258 → 113 (216 plus two → 104). Rows took them to 40–50 bytes.
  */
 export class PeerRecord implements PeerInfo {
   /** Remote peer id (index into the swarm's peer table). */

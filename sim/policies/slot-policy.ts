@@ -41,8 +41,8 @@ function memoBit(source: Source, flags: PeerFlags): number {
  * live in dense slots 0 … size − 1 (allocation-free iteration, swap-remove on forget), found by
  * remote id through a typed-array hash index (RemoteIndex, which replaced a Map: the policies'
  * top profile entry after the window scans). Subclasses decide how a slot's record is stored:
- * BasePolicy keeps one object per slot, LibtorrentPolicy typed-array columns (a crowd of
- * libtorrent clients holds up to 3 000 records each, and objects cost 2–3 times the bytes).
+ * RowPolicy (the client mirrors, whose records fill whole crowds) in rows of one Int32Array,
+ * BasePolicy (the generic families, which run subject groups) one object per slot.
  *
  * No-op learns: the index entry of a remote also holds one bit per common learn (source and
  * flag bits, MEMO_BIT) that changed nothing since the record's memo was last cleared
