@@ -4,6 +4,7 @@ import { buildRun, runOne } from '../sim/experiments/run-one.js';
 import { PACKAGE_ROOT } from '../sim/experiments/package-info.js';
 import { getPolicyFactory } from '../sim/policies/registry.js';
 import { loadScenario, readScenarioFile } from '../sim/scenario/load.js';
+import { settledMemory } from './settle.js';
 import { round, row, timed, type BenchRow } from './bench-row.js';
 
 const LARGE = join(PACKAGE_ROOT, 'scenarios', 'large.yaml');
@@ -79,19 +80,6 @@ export async function benchMemory(): Promise<BenchRow[]> {
     gc?.();
     return process.memoryUsage().heapUsed;
   };
-  // A collection frees array buffers' memory on a background thread: collect and wait until
-  // the count stops moving, or one benchmark's garbage shows in the next one's figure.
-  const settledArrayBuffers = async (): Promise<number> => {
-    let last = -1;
-    for (let i = 0; i < 20; i++) {
-      gc?.();
-      await new Promise((r) => setTimeout(r, 20));
-      const now = process.memoryUsage().arrayBuffers;
-      if (now === last) return now;
-      last = now;
-    }
-    return last;
-  };
   const { scenario } = loadScenario(LARGE);
   const { factory, params } = getPolicyFactory('transmission-4.1');
   const h0 = heap();
@@ -114,7 +102,7 @@ export async function benchMemory(): Promise<BenchRow[]> {
       const h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
       return Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
     };
-    const ab0 = await settledArrayBuffers();
+    const ab0 = (await settledMemory()).arrayBuffers;
     const h2 = heap();
     for (let p = 0; p < hosts; p++) {
       const policy = policies[p]!;
@@ -142,7 +130,7 @@ export async function benchMemory(): Promise<BenchRow[]> {
         }
       }
     }
-    const external = (await settledArrayBuffers()) - ab0;
+    const external = (await settledMemory()).arrayBuffers - ab0;
     const h3 = heap();
     const held = policies.reduce((s, policy) => s + policy.size(), 0);
     rows.push({ name, events: 0, seconds: 0, events_per_s: 0, bytes: Math.round((h3 - h2) / held), records: held, external_bytes: Math.round(external / held) });

@@ -80,7 +80,7 @@ if (want('sweep')) {
 
 if (process.argv.includes('--heavy') && want('growth')) for (const r of benchGrowth()) emit(r);
 if (want('memory')) for (const r of await benchMemory()) emit(r);
-if (process.argv.includes('--heavy') && want('leak')) for (const r of benchLeak()) emit(r);
+if (process.argv.includes('--heavy') && want('leak')) for (const r of await benchLeak()) emit(r);
 if (want('policy')) {
   const { benchPolicies } = await import('./policies.js');
   for (const r of benchPolicies()) emit(r);
