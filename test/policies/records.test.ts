@@ -112,9 +112,10 @@ describe('packed known-peer records', () => {
       p.onDial(info, 1);
       p.onConnectFailure(info, 1, 'refused');
     };
+    const held = new Map<number, LibtorrentInfo>(); // views taken before any record moves
     for (let r = 0; r < 3000; r++) {
       const t = rng.uniform() * 10 ** rng.int(6);
-      p.learn(r, Source.Tracker, {}, t);
+      held.set(r, p.learn(r, Source.Tracker, {}, t) as LibtorrentInfo);
       const failcount = rng.int(3);
       for (let k = 0; k < failcount; k++) fail(r);
       want.set(r, { learnedAt: t, failcount, trust: 0 });
@@ -141,12 +142,16 @@ describe('packed known-peer records', () => {
     let checked = 0;
     for (const [r, w] of want) {
       const info = p.get(r) as LibtorrentInfo | undefined;
+      const old = held.get(r) as LibtorrentInfo;
       if (info === undefined) {
         expect(w.failcount, `peer ${r} was erased`).toBe(3);
+        expect(() => old.failcount).toThrow(/forgotten/);
         continue;
       }
-      expect(Object.is(info.learnedAt, w.learnedAt), `peer ${r} learnedAt`).toBe(true);
-      expect([info.remote, info.failcount, info.trust]).toEqual([r, w.failcount, w.trust]);
+      for (const view of [info, old]) {
+        expect(Object.is(view.learnedAt, w.learnedAt), `peer ${r} learnedAt`).toBe(true);
+        expect([view.remote, view.failcount, view.trust]).toEqual([r, w.failcount, w.trust]);
+      }
       checked++;
     }
     expect(checked + added).toBe(3000);
