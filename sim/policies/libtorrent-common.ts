@@ -272,13 +272,13 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     } else {
       if (source !== Source.Incoming && (b & LISTEN_KNOWN) === 0) {
         this.setBits(slot, (b |= LISTEN_KNOWN));
-        this.rekeySlot(slot);
+        this.rekeyIdle(slot);
         changed = true;
       }
       const fails = failcountOf(b);
       if (source === Source.Tracker && fails > 0) {
         this.setBits(slot, (b = withFailcount(b, fails - 1)));
-        this.rekeySlot(slot);
+        this.rekeyIdle(slot);
         changed = true;
       }
     }
@@ -595,14 +595,14 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     this.releaseSlot(slot);
     this.bump(slot);
     this.stamp(slot, now);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onHandshakeFailure(info: LibtorrentInfo, now: number, _outgoing: boolean, _readAnything: boolean): void {
     const slot = this.at(info);
     this.releaseSlot(slot);
     this.stamp(slot, now);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onHandshake(info: LibtorrentInfo, now: number, _outgoing: boolean): void {
@@ -611,7 +611,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const b = this.bitsAt(slot);
     if (failcountOf(b) !== 0 || (b & LISTEN_KNOWN) === 0) this.touchSlot(slot); // learnedSlot() reads both
     this.setBits(slot, withFailcount(b, 0) | LISTEN_KNOWN);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
@@ -619,7 +619,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const b = this.bitsAt(slot);
     if (state.via === 'bitfield') this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
     else if (this.variant.persistUploadOnly) this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
@@ -627,7 +627,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     this.closed(slot, now, close);
     if (close.severity !== 'normal') this.bump(slot);
     this.stamp(slot, now);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   // ---- tests -------------------------------------------------------------------------------

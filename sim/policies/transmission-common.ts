@@ -206,7 +206,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     }
     if (b === before) return false;
     this.setBits(slot, b);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
     return true;
   }
 
@@ -468,7 +468,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
       this.fail(slot);
       this.setConnectable(slot, false); // nothing read
     }
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onHandshakeFailure(info: TransmissionInfo, _now: number, outgoing: boolean, readAnything: boolean): void {
@@ -478,7 +478,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
       this.fail(slot);
       if (!readAnything) this.setConnectable(slot, false);
     }
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
@@ -487,7 +487,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     this.setWord(slot, F_LAST_CONNECTED_AT, this.word(slot, F_CHANGED));
     if (outgoing) this.setConnectable(slot, true);
     if (this.variant.resetOnConnect) this.setBits(slot, withFails(this.bitsAt(slot), 0));
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
@@ -497,14 +497,14 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     const b = this.bitsAt(slot);
     if (state.via === 'ltep') this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
     else this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   onClose(info: TransmissionInfo, now: number, close: CloseInfo): void {
     const slot = info.slot();
     this.closed(slot, now, close);
     this.countClose(slot, close);
-    this.rekeySlot(slot);
+    this.rekeyIdle(slot);
   }
 
   /** The counter after a close (§2, §9). */
