@@ -198,7 +198,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   exhaustive = false;
 
   constructor(readonly variant: LibtorrentVariant) {
-    super(new LibtorrentRows(), true);
+    super(new LibtorrentRows(LT_MAX_PEERLIST), true);
     this.name = variant.name;
   }
 

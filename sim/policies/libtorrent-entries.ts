@@ -45,8 +45,9 @@ export class LibtorrentRows extends RecordRows {
   /** Erase rank per slot (the policy's eraseRank); ER_IN_USE beyond the entries. */
   erank = NO_ERANK;
 
-  constructor() {
-    super(W);
+  /** `maxEntries`: max_peerlist_size (the list never holds more). */
+  constructor(maxEntries: number) {
+    super(W, maxEntries);
   }
 
   override move(from: number, to: number): void {
@@ -60,8 +61,9 @@ export class LibtorrentRows extends RecordRows {
   }
 
   protected override resized(cap: number): void {
-    const erank = new Int16Array(cap).fill(ER_IN_USE);
+    const erank = new Int16Array(cap);
     erank.set(this.erank);
+    erank.fill(ER_IN_USE, this.erank.length);
     this.erank = erank;
   }
 }

@@ -75,14 +75,18 @@ const I32 = new Int32Array(F64.buffer);
 /** The shared empty array of a policy with no record yet (a built swarm allocates at the first learn). */
 const NO_ROWS = new Int32Array(0);
 
-/** The rows of one policy: W words per slot, growing by half when full. */
+/** The rows of one policy: W words per slot, doubling when full. */
 export class RecordRows {
   /** Slots allocated. */
   cap = 0;
   /** The record of slot s at words [s × W, s × W + W). */
   rows = NO_ROWS;
 
-  constructor(readonly W: number) {}
+  /** W words a row; at most `maxCap` rows are ever held (the family's list bound), if known. */
+  constructor(
+    readonly W: number,
+    private readonly maxCap = Infinity,
+  ) {}
 
   /** A fresh record in `slot`: the PeerInfo words set, the family's zero, `bits` as given. */
   add(slot: number, remote: number, now: number, bits: number): void {
@@ -111,7 +115,10 @@ export class RecordRows {
   }
 
   protected grow(min: number): void {
-    let cap = this.cap < 16 ? 16 : this.cap + (this.cap >> 1);
+    // Doubling, up to the family's bound: fewer reallocations than growing by half (each leaves
+    // a garbage buffer that only a full collection frees, and buffer churn triggers those).
+    let cap = this.cap < 16 ? 16 : this.cap * 2;
+    if (cap > this.maxCap) cap = this.maxCap;
     if (cap < min) cap = min;
     const rows = new Int32Array(cap * this.W);
     rows.set(this.rows);
