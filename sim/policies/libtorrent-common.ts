@@ -18,7 +18,7 @@ import {
   withFailcount,
 } from './libtorrent-entries.js';
 import { CONNS_MASK, F_BITS, F_PIECE_DATA, F_REMOTE, RowPolicy } from './record-rows.js';
-import { TopK } from './slot-policy.js';
+import { TopK } from './top-k.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
@@ -115,11 +115,11 @@ export { LibtorrentInfo } from './libtorrent-entries.js';
  *   the end), so the moved record is visited when the cursor next reaches that slot. The host's
  *   done flag in an erase from learn is the one the last select or nextWake saw.
  * - Implementation: a per-slot Int16 erase rank (rank, +1024 when not erasable, 0x7fff in use),
- *   kept with the slot keys by every rekey and swapped on forget, plus a count of erasable
- *   slots, so the erase scans read 600 bytes and are skipped when nothing is erasable; an
- *   erased record leaves the index, the slot tree and the candidate cache (dropped as not held).
- *   The trust stand-in, read only by the erase rank, sits beside it per slot (Uint8) rather than
- *   on the record (see LibtorrentInfo for the record's layout).
+ *   kept with the slot keys by every rekey and moved with its entry on forget, plus a count of
+ *   erasable slots, so the erase scans read 600 bytes and are skipped when nothing is erasable;
+ *   an erased record leaves the index, the slot tree and the candidate cache (its cache entries
+ *   become -1, TopK.moved). Entries are rows of one Int32Array (libtorrent-entries.ts for the
+ *   layout, trust_points included); get() and learn() hand out LibtorrentInfo views of them.
  */
 export interface LibtorrentVariant {
   readonly name: string;
@@ -223,11 +223,6 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     return new LibtorrentInfo(this, remote, slot, this.forgets);
   }
 
-  /** Slot of a record this policy handed out. */
-  private at(info: LibtorrentInfo): number {
-    return info.slot();
-  }
-
   // ---- keys --------------------------------------------------------------------------------
 
   /**
@@ -290,7 +285,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   eligibleAt(info: LibtorrentInfo, host: HostView): number {
-    const slot = this.at(info);
+    const slot = info.slot();
     const b = this.bitsAt(slot);
     if (blocked(b, host.done, this.variant.persistUploadOnly)) return Infinity;
     if ((b & EVER_CONNECTED) === 0) return this.table.learnedAt(slot);
@@ -298,7 +293,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   connectTimeout(info: LibtorrentInfo): number {
-    return LT_CONNECT_TIMEOUT + 3 * failcountOf(this.bitsAt(this.at(info)));
+    return LT_CONNECT_TIMEOUT + 3 * failcountOf(this.bitsAt(info.slot()));
   }
 
   /** compare_peer as (key, tie), smaller first. */
@@ -569,21 +564,21 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   onDial(info: LibtorrentInfo, now: number): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.dialled(slot, now);
     this.stamp(slot, now);
     this.rekeySlot(slot);
   }
 
   onIncoming(info: LibtorrentInfo, _now: number): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.openSlot(slot);
     this.rekeySlot(slot);
   }
 
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
   onPieceData(info: LibtorrentInfo, now: number): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     const rows = this.table.rows;
     rows[slot * W + F_PIECE_DATA] = Math.floor(now);
     const trust = rows[slot * W + F_TRUST] as number;
@@ -591,7 +586,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   onConnectFailure(info: LibtorrentInfo, now: number, _reason: ConnectFailure): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.releaseSlot(slot);
     this.bump(slot);
     this.stamp(slot, now);
@@ -599,14 +594,14 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   onHandshakeFailure(info: LibtorrentInfo, now: number, _outgoing: boolean, _readAnything: boolean): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.releaseSlot(slot);
     this.stamp(slot, now);
     this.rekeyIdle(slot);
   }
 
   onHandshake(info: LibtorrentInfo, now: number, _outgoing: boolean): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.handshaked(slot, now);
     const b = this.bitsAt(slot);
     if (failcountOf(b) !== 0 || (b & LISTEN_KNOWN) === 0) this.touchSlot(slot); // learnedSlot() reads both
@@ -615,7 +610,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     const b = this.bitsAt(slot);
     if (state.via === 'bitfield') this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
     else if (this.variant.persistUploadOnly) this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
@@ -623,7 +618,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
-    const slot = this.at(info);
+    const slot = info.slot();
     this.closed(slot, now, close);
     if (close.severity !== 'normal') this.bump(slot);
     this.stamp(slot, now);

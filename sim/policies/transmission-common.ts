@@ -13,7 +13,7 @@ import {
   RowPolicy,
   establishedOf,
 } from './record-rows.js';
-import { TopK } from './slot-policy.js';
+import { TopK } from './top-k.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
   CloseInfo,
