@@ -6,6 +6,7 @@ import type { BasePolicy, TrackedInfo } from '../../sim/policies/base.js';
 import { getPolicyFactory, policyNames } from '../../sim/policies/registry.js';
 import { RemoteIndex } from '../../sim/policies/remote-index.js';
 import { SlotMinTree } from '../../sim/policies/slot-tree.js';
+import { TopK } from '../../sim/policies/top-k.js';
 import { Source } from '../../sim/policies/source.js';
 import { TransmissionInfo, TransmissionPolicy } from '../../sim/policies/transmission-common.js';
 import { Harness, type Behaviour } from './harness.js';
@@ -63,6 +64,20 @@ describe('SlotMinTree', () => {
     expect(tree.get(0)).toBe(5);
     tree.set(0, 2 ** 31 - 2);
     expect(tree.min()).toBe(2 ** 31 - 2);
+  });
+});
+
+describe('TopK', () => {
+  it('keeps the best k by (key, tie) and follows its slots through a forget', () => {
+    const top = new TopK(4);
+    for (const [key, tie, slot] of [[5, 1, 10], [3, 2, 11], [5, 0, 12], [9, 0, 13], [1, 9, 14], [3, 1, 15]] as const) top.push(key, tie, slot);
+    expect(Array.from(top.items.subarray(0, top.length))).toEqual([14, 15, 11, 12]);
+    // A forget emptied slot 11 and moved the record of slot 15 (the last) into it; entry 0 was taken.
+    top.moved(1, 15, 11);
+    expect(Array.from(top.items.subarray(0, top.length))).toEqual([14, 11, -1, 12]);
+    // Forgetting the last slot itself (no move): its entries go.
+    top.moved(0, 12, 12);
+    expect(Array.from(top.items.subarray(0, top.length))).toEqual([14, 11, -1, -1]);
   });
 });
 
