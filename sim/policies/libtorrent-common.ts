@@ -17,7 +17,7 @@ import {
   failcountOf,
   withFailcount,
 } from './libtorrent-entries.js';
-import { CONNS_MASK, F_BITS, F_PIECE_DATA, F_REMOTE, RowPolicy } from './record-rows.js';
+import { CONNS_MASK, F_BITS, F_REMOTE, RowPolicy } from './record-rows.js';
 import { TopK } from './top-k.js';
 import type { SlotMinTree } from './slot-tree.js';
 import type {
@@ -563,24 +563,17 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     }
   }
 
-  onDial(info: LibtorrentInfo, now: number): void {
-    const slot = info.slot();
-    this.dialled(slot, now);
-    this.stamp(slot, now);
-    this.rekeySlot(slot);
-  }
-
-  onIncoming(info: LibtorrentInfo, _now: number): void {
-    const slot = info.slot();
-    this.openSlot(slot);
-    this.rekeySlot(slot);
+  /** lastConnected is set at the dial too (the key stays +∞ while in use). */
+  override onDial(info: LibtorrentInfo, now: number): void {
+    super.onDial(info, now);
+    this.stamp(info.slot(), now);
   }
 
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
-  onPieceData(info: LibtorrentInfo, now: number): void {
+  override onPieceData(info: LibtorrentInfo, now: number): void {
+    super.onPieceData(info, now);
     const slot = info.slot();
     const rows = this.table.rows;
-    rows[slot * W + F_PIECE_DATA] = Math.floor(now);
     const trust = rows[slot * W + F_TRUST] as number;
     if (trust < LT_MAX_TRUST) rows[slot * W + F_TRUST] = trust + 1;
   }

@@ -347,10 +347,23 @@ export abstract class RowPolicy<V extends RowInfo, T extends RecordRows = Record
     this.setBits(slot, conns > 0 ? withConns(b, conns) | IN_USE : withConns(b, 0) & ~IN_USE);
   }
 
-  /** onDial's bookkeeping: in use, attemptedAt. */
-  protected dialled(slot: number, now: number): void {
+  /** A dial starts: in use (key +∞ until it ends), attemptedAt. */
+  onDial(info: V, now: number): void {
+    const slot = info.slot();
     this.openSlot(slot);
     this.setWord(slot, F_ATTEMPTED, Math.floor(now));
+    this.rekeySlot(slot);
+  }
+
+  /** An incoming connection is accepted: in use. */
+  onIncoming(info: V, _now: number): void {
+    const slot = info.slot();
+    this.openSlot(slot);
+    this.rekeySlot(slot);
+  }
+
+  onPieceData(info: V, now: number): void {
+    this.setWord(info.slot(), F_PIECE_DATA, Math.floor(now));
   }
 
   /** onHandshake's bookkeeping: one more established, changedAt, no piece data yet. */

@@ -445,22 +445,6 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     rest.length = 0;
   }
 
-  onDial(info: TransmissionInfo, now: number): void {
-    const slot = info.slot();
-    this.dialled(slot, now);
-    this.rekeySlot(slot);
-  }
-
-  onIncoming(info: TransmissionInfo, _now: number): void {
-    const slot = info.slot();
-    this.openSlot(slot);
-    this.rekeySlot(slot);
-  }
-
-  onPieceData(info: TransmissionInfo, now: number): void {
-    this.setWord(info.slot(), F_PIECE_DATA, Math.floor(now));
-  }
-
   onConnectFailure(info: TransmissionInfo, _now: number, _reason: ConnectFailure): void {
     const slot = info.slot();
     this.releaseSlot(slot);
