@@ -457,9 +457,8 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const keys = this.keys as SlotMinTree;
     if (keys.min() > now) return;
     // ≤ 300 leaves: a linear pass over the keys beats jumping through the tree.
-    const t = keys.t;
-    const base = keys.cap;
-    for (let i = from; i < to; i++) if ((t[base + i] as number) <= now) this.consider(i, now, host);
+    const leaves = keys.leaves;
+    for (let i = from; i < to; i++) if ((leaves[i] as number) <= now) this.consider(i, now, host);
   }
 
   private consider(slot: number, now: number, host: HostView): void {

@@ -309,10 +309,9 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     if (keys.min() > now) return;
     // A linear pass over the keys (4 bytes a record, contiguous) reads only the records that
     // can be eligible; cheaper than jumping through the tree unless very few qualify.
-    const t = keys.t;
-    const base = keys.cap;
+    const leaves = keys.leaves;
     for (let i = 0; i < n; i++) {
-      if ((t[base + i] as number) > now) continue;
+      if ((leaves[i] as number) > now) continue;
       if ((this.bitsAt(i) & CONNS_MASK) !== 0) continue;
       const e = this.eligibleAtSlot(i, host);
       if (e > now) {

@@ -55,6 +55,31 @@ describe('SlotMinTree', () => {
     expect(tree.firstAtMost(1, 0)).toBe(7);
   });
 
+  it('finds keys across block edges and keeps block minima through raises (blocks of 16 leaves)', () => {
+    const tree = new SlotMinTree(16);
+    for (let s = 0; s < 100; s++) tree.push(Infinity);
+    tree.set(15, 7); // last leaf of block 0
+    tree.set(16, 9); // first leaf of block 1
+    tree.set(95, 3); // in block 5
+    expect(tree.firstAtMost(0, 8)).toBe(15);
+    expect(tree.firstAtMost(16, 8)).toBe(95);
+    expect(tree.firstAtMost(15, 9)).toBe(15);
+    expect(tree.firstAtMost(96, 100)).toBe(-1);
+    // Raising a block's minimum rescans its block; the root follows.
+    tree.set(95, 100);
+    expect(tree.min()).toBe(7);
+    tree.set(15, Infinity);
+    expect(tree.min()).toBe(9);
+    expect(tree.firstAtMost(0, 9)).toBe(16);
+    // Keys beyond size never answer, even in a block that holds live slots.
+    tree.set(99, 1);
+    tree.pop();
+    expect(tree.firstAtMost(96, 5)).toBe(-1);
+    expect(tree.min()).toBe(9);
+    // 4.5 bytes a slot: the leaves plus a tree over 16-leaf blocks.
+    expect(tree.bytes()).toBe(tree.cap * 4 + (tree.cap / 16) * 2 * 4);
+  });
+
   it('stores whole seconds only (int32 keys): a fractional or too large key throws', () => {
     const tree = new SlotMinTree(2);
     tree.push(5);
