@@ -42,6 +42,56 @@ export const CLIENT_JS = String.raw`(function () {
     d3.selectAll('#policy-toggle input').property('checked', function () {
       return !hidden.has(this.getAttribute('data-policy'));
     });
+    rescaleBands();
+  }
+  // A time-series panel's y axis fits the policies shown, as the page first drew it for all of
+  // them: [0, 1.05 x the highest mean or band top, made nice]. Panels with a fixed domain (a
+  // share) keep it. The marks are redrawn from the inlined data (5 significant digits).
+  function rescaleBands() {
+    d3.selectAll('rect.hover-target[data-curve]').each(function () {
+      var rect = this;
+      if (rect.getAttribute('data-y-fixed') === 'true') return;
+      var chart = data.charts[rect.getAttribute('data-chart')];
+      var facet = chart && chart.facets[rect.getAttribute('data-facet')];
+      if (!facet) return;
+      var w = +rect.getAttribute('data-plot-width');
+      var h = +rect.getAttribute('data-plot-height');
+      var xMax = +rect.getAttribute('data-x-max');
+      var yMax = 0;
+      var shown = 0;
+      Object.keys(facet.series).forEach(function (p) {
+        if (hidden.has(p)) return;
+        facet.series[p].forEach(function (r) {
+          shown++;
+          if (r[1] !== null && r[1] > yMax) yMax = r[1];
+          if (r[3] !== null && r[3] > yMax) yMax = r[3];
+        });
+      });
+      if (shown === 0) return; // nothing shown: keep the axis as it is
+      var y = d3.scaleLinear().domain([0, yMax > 0 ? yMax * 1.05 : 1]).range([h, 0]).nice();
+      var x = function (r) { return (r[0] / chart.tDiv / xMax) * w; };
+      var curve = rect.getAttribute('data-curve') === 'step' ? d3.curveStepBefore : d3.curveLinear;
+      var mid = function (r) { return r[1] === null ? 0 : r[1]; };
+      var area = d3.area().x(x).y0(function (r) { return y(r[2] === null ? mid(r) : r[2]); }).y1(function (r) { return y(r[3] === null ? mid(r) : r[3]); }).curve(curve).digits(2);
+      var line = d3.line().x(x).y(function (r) { return y(mid(r)); }).curve(curve).digits(2);
+      var panel = d3.select(rect.parentNode);
+      var ticks = y.ticks(5);
+      panel.select('g.grid').selectAll('line').data(ticks).join('line')
+        .attr('x1', 0).attr('x2', w).attr('y1', function (d) { return y(d); }).attr('y2', function (d) { return y(d); }).attr('stroke', '#e5e5e5');
+      var ax = panel.select('g.y-axis');
+      ax.selectAll('*').remove();
+      ax.call(d3.axisLeft(y).ticks(5).tickFormat(fmt));
+      ax.attr('font-family', null).attr('font-size', 10);
+      ax.selectAll('.domain').attr('stroke', '#555');
+      ax.selectAll('.tick line').attr('stroke', '#555');
+      ax.selectAll('.tick text').attr('fill', '#222');
+      panel.selectAll('g.series').each(function () {
+        var rows = facet.series[this.getAttribute('data-policy')] || [];
+        var g = d3.select(this);
+        g.select('path.band').attr('d', area(rows) || '');
+        g.select('path.line').attr('d', line(rows) || '');
+      });
+    });
   }
   function toggle(p) {
     if (hidden.has(p)) hidden.delete(p); else hidden.add(p);

@@ -116,6 +116,9 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
       .attr('data-x-max', sig(tMax / tu.div))
       .attr('data-plot-width', r2(plotW))
       .attr('data-plot-height', r2(plotH))
+      // What the page needs to redraw the y axis and the marks for the policies shown.
+      .attr('data-curve', o.curve === 'step' ? 'step' : 'linear')
+      .attr('data-y-fixed', o.yDomain ? 'true' : null)
       .attr('width', r2(plotW))
       .attr('height', r2(plotH))
       .attr('fill', 'none')

@@ -183,6 +183,47 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('#policy-toggle input').nth(1).isChecked()).toBe(true);
   });
 
+  it('hiding a policy rescales the time-series y axes to the policies shown, and showing it restores them', async () => {
+    // The wasted-handshake chart's subject panel: transmission-main-2023 (the bug this project
+    // grew from) and naive waste 25-40 times what transmission-4.1 does, so hiding them must
+    // shrink the axis to transmission-4.1's scale.
+    const panel = (): Promise<{ top: number; lineTop: number; lineHeight: number; plotH: number; maxShown: number }> =>
+      page.evaluate(() => {
+        const data = JSON.parse(document.getElementById('report-data')!.textContent!);
+        const rect = document.querySelector('svg#wasted rect.hover-target[data-facet="subject"]')!;
+        const g = rect.parentNode as SVGGElement;
+        const ticks = [...g.querySelectorAll('g.y-axis .tick text')].map((t) => Number(t.textContent!.replace(/,/g, '')));
+        const hidden = new Set([...document.querySelectorAll<HTMLInputElement>('#policy-toggle input')].filter((i) => !i.checked).map((i) => i.getAttribute('data-policy')));
+        let maxShown = 0;
+        for (const [p, rows] of Object.entries(data.charts.wasted.facets.subject.series as Record<string, number[][]>)) if (!hidden.has(p)) for (const r of rows) maxShown = Math.max(maxShown, r[1]!, r[3]!);
+        const plotBox = rect.getBoundingClientRect();
+        const line = g.querySelector('g.series[data-policy="transmission-4.1"] path.line') as SVGPathElement;
+        const lb = line.getBoundingClientRect();
+        return { top: Math.max(...ticks), lineTop: lb.top - plotBox.top, lineHeight: lb.height, plotH: plotBox.height, maxShown };
+      });
+    const before = await panel();
+    const naive = POLICIES.indexOf('naive');
+    await page.locator('#policy-toggle input').nth(POLICIES.indexOf('transmission-main-2023')).uncheck();
+    await page.locator('#policy-toggle input').nth(naive).uncheck();
+    const after = await panel();
+    expect(after.maxShown).toBeLessThan(before.maxShown / 2);
+    expect(after.top).toBeLessThan(before.top);
+    // the axis still covers what is shown, and the shown line now uses more of the plot
+    expect(after.top).toBeGreaterThanOrEqual(after.maxShown);
+    expect(after.lineHeight).toBeGreaterThan(before.lineHeight * 1.5);
+    expect(after.lineTop).toBeGreaterThanOrEqual(-1);
+    await page.locator('#show-all').click();
+    const restored = await panel();
+    expect(restored.top).toBe(before.top);
+    expect(Math.abs(restored.lineHeight - before.lineHeight)).toBeLessThan(1);
+    // a chart with a fixed domain (completion, a share of 100 %) keeps it
+    const completionTop = () => page.evaluate(() => Math.max(...[...document.querySelectorAll('svg#completion g.panel[data-facet="swarm"] g.y-axis .tick text')].map((t) => Number(t.textContent))));
+    const fixed = await completionTop();
+    await page.locator('#policy-toggle input').nth(naive).uncheck();
+    expect(await completionTop()).toBe(fixed);
+    await page.locator('#show-all').click();
+  });
+
   it('bar and raster marks have hover read-outs; saves a screenshot', async () => {
     const wide = await page.evaluate(() => [...document.querySelectorAll('svg#summary rect.bar')].findIndex((b) => Number(b.getAttribute('width')) > 4));
     const bar = page.locator(`svg#summary rect.bar`).nth(wide);
