@@ -43,6 +43,68 @@ export const CLIENT_JS = String.raw`(function () {
       return !hidden.has(this.getAttribute('data-policy'));
     });
     rescaleBands();
+    rescaleBars();
+  }
+  function num(el, name) {
+    var v = el.getAttribute(name);
+    return v === null || v === '' ? null : +v;
+  }
+  function styleAxis(ax) {
+    ax.attr('font-family', null).attr('font-size', 10);
+    ax.selectAll('.domain').attr('stroke', '#555');
+    ax.selectAll('.tick line').attr('stroke', '#555');
+    ax.selectAll('.tick text').attr('fill', '#222');
+  }
+  // The summary's mean and difference panels refit to the policies shown, by the rule the page
+  // was drawn with (0 always inside, 6 % padding on a side with data).
+  function rescaleBars() {
+    d3.selectAll('svg.chart g.panel[data-width]').each(function () {
+      var panel = d3.select(this);
+      var w = +this.getAttribute('data-width');
+      var marks = panel.selectAll('rect.bar[data-mean], circle.diff[data-mean]').filter(function () {
+        return !hidden.has(this.parentNode.getAttribute('data-policy'));
+      });
+      var lo = 0, hi = 0, n = 0;
+      marks.each(function () {
+        ['data-mean', 'data-lo', 'data-hi'].forEach(function (a) {
+          var v = num(this, a);
+          if (v === null || !isFinite(v)) return;
+          n++;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }, this);
+      });
+      if (n === 0) return;
+      if (lo === hi) hi = lo + 1;
+      var pad = (hi - lo) * 0.06;
+      if (lo < 0) lo -= pad;
+      if (hi > 0) hi += pad;
+      var x = d3.scaleLinear().domain([lo, hi]).range([0, w]);
+      var r = function (v) { return Math.round(v * 100) / 100; };
+      panel.select('line.zero').attr('x1', x(0)).attr('x2', x(0));
+      var ax = panel.select('g.x-axis');
+      ax.selectAll('*').remove();
+      ax.call(d3.axisBottom(x).ticks(5).tickFormat(fmt));
+      styleAxis(ax);
+      panel.selectAll('rect.bar[data-mean]').each(function () {
+        var m = num(this, 'data-mean'), l = num(this, 'data-lo'), h = num(this, 'data-hi');
+        d3.select(this).attr('x', r(x(Math.min(0, m)))).attr('width', r(Math.abs(x(m) - x(0))));
+        if (l === null || h === null) return;
+        var ci = d3.select(this.parentNode).selectAll('g.ci line').nodes();
+        if (ci.length !== 3) return;
+        d3.select(ci[0]).attr('x1', r(x(l))).attr('x2', r(x(h)));
+        d3.select(ci[1]).attr('x1', r(x(l))).attr('x2', r(x(l)));
+        d3.select(ci[2]).attr('x1', r(x(h))).attr('x2', r(x(h)));
+      });
+      panel.selectAll('circle.diff[data-mean]').each(function () {
+        var l = num(this, 'data-lo'), h = num(this, 'data-hi');
+        d3.select(this).attr('cx', r(x(num(this, 'data-mean'))));
+        if (l !== null && h !== null) d3.select(this.parentNode).select('line.diff-ci').attr('x1', r(x(l))).attr('x2', r(x(h)));
+      });
+      panel.selectAll('text.missing, text.reference').attr('x', function () {
+        return x(0) + (this.getAttribute('class') === 'missing' ? 4 : 6);
+      });
+    });
   }
   // A time-series panel's y axis fits the policies shown, as the page first drew it for all of
   // them: [0, 1.05 x the highest mean or band top, made nice]. Panels with a fixed domain (a
@@ -81,10 +143,7 @@ export const CLIENT_JS = String.raw`(function () {
       var ax = panel.select('g.y-axis');
       ax.selectAll('*').remove();
       ax.call(d3.axisLeft(y).ticks(5).tickFormat(fmt));
-      ax.attr('font-family', null).attr('font-size', 10);
-      ax.selectAll('.domain').attr('stroke', '#555');
-      ax.selectAll('.tick line').attr('stroke', '#555');
-      ax.selectAll('.tick text').attr('fill', '#222');
+      styleAxis(ax);
       panel.selectAll('g.series').each(function () {
         var rows = facet.series[this.getAttribute('data-policy')] || [];
         var g = d3.select(this);

@@ -101,14 +101,15 @@ export function summaryBarsChart(stats: readonly MetricStat[], o: SummaryBarsOpt
     }
     // means
     const x = d3.scaleLinear().domain(domainOf(ms.flatMap((s) => [s.lo, s.hi, s.mean]))).range([0, w2]);
-    const g2 = row.append('g').attr('class', 'panel means').attr('transform', `translate(${c2},0)`);
-    g2.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', -2).attr('y2', rowPlotH).attr('stroke', '#999');
+    // data-width and the marks' data-mean/lo/hi let the page refit a panel to the policies shown.
+    const g2 = row.append('g').attr('class', 'panel means').attr('data-width', r2(w2)).attr('transform', `translate(${c2},0)`);
+    g2.append('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', -2).attr('y2', rowPlotH).attr('stroke', '#999');
     axis(g2.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${rowPlotH + 2})`), d3.axisBottom(x).ticks(5).tickFormat((d) => fmt.num(d as number)));
     // differences
     const diffs = ms.filter((s) => s.diff !== null);
     const xd = d3.scaleLinear().domain(domainOf(diffs.flatMap((s) => [s.diff!.lo, s.diff!.hi, s.diff!.mean]))).range([0, w2]);
-    const g3 = row.append('g').attr('class', 'panel diffs').attr('transform', `translate(${c3},0)`);
-    g3.append('line').attr('x1', xd(0)).attr('x2', xd(0)).attr('y1', -2).attr('y2', rowPlotH).attr('stroke', '#555').attr('stroke-dasharray', '3 3');
+    const g3 = row.append('g').attr('class', 'panel diffs').attr('data-width', r2(w2)).attr('transform', `translate(${c3},0)`);
+    g3.append('line').attr('class', 'zero').attr('x1', xd(0)).attr('x2', xd(0)).attr('y1', -2).attr('y2', rowPlotH).attr('stroke', '#555').attr('stroke-dasharray', '3 3');
     axis(g3.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${rowPlotH + 2})`), d3.axisBottom(xd).ticks(5).tickFormat((d) => fmt.num(d as number)));
 
     slots.forEach((slot, i) => {
@@ -126,6 +127,9 @@ export function summaryBarsChart(stats: readonly MetricStat[], o: SummaryBarsOpt
           .attr('height', BAR_H)
           .attr('fill', st.color)
           .attr('fill-opacity', 0.85)
+          .attr('data-mean', s.mean)
+          .attr('data-lo', s.lo)
+          .attr('data-hi', s.hi)
           .attr('data-tip', tip(s, m));
         if (s.lo !== null && s.hi !== null && s.hi > s.lo) {
           const cy = yy + BAR_H / 2;
@@ -143,7 +147,17 @@ export function summaryBarsChart(stats: readonly MetricStat[], o: SummaryBarsOpt
         gd.append('text').attr('class', 'reference').attr('x', xd(0) + 6).attr('y', yy + BAR_H - 3).attr('fill', '#777').attr('font-size', 10).text(s ? 'reference' : '');
       } else if (s.diff.mean !== null) {
         if (s.diff.lo !== null && s.diff.hi !== null) gd.append('line').attr('class', 'diff-ci').attr('x1', r2(xd(s.diff.lo))).attr('x2', r2(xd(s.diff.hi))).attr('y1', cy).attr('y2', cy).attr('stroke', st.color).attr('stroke-width', 3);
-        gd.append('circle').attr('class', 'diff').attr('cx', r2(xd(s.diff.mean))).attr('cy', cy).attr('r', 5).attr('fill', st.color).attr('stroke', '#111').attr('data-tip', tip(s, m));
+        gd.append('circle')
+          .attr('class', 'diff')
+          .attr('cx', r2(xd(s.diff.mean)))
+          .attr('cy', cy)
+          .attr('r', 5)
+          .attr('fill', st.color)
+          .attr('stroke', '#111')
+          .attr('data-mean', s.diff.mean)
+          .attr('data-lo', s.diff.lo)
+          .attr('data-hi', s.diff.hi)
+          .attr('data-tip', tip(s, m));
       }
     });
   });

@@ -224,6 +224,47 @@ describe('report.html in Chromium', () => {
     await page.locator('#show-all').click();
   });
 
+  it('hiding policies refits the summary bars and differences to the policies shown', async () => {
+    const row = (): Promise<{ barW: number; barX: number; whiskerX2: number; zeroX: number; top: number; diffX: number; diffLo: number; panelW: number }> =>
+      page.evaluate(() => {
+        const r = document.querySelector('svg#summary g.metric-row[data-metric="subject_wasted_handshakes"]')!;
+        const bar = r.querySelector('g.bar-group[data-policy="transmission-4.1"] rect.bar')!;
+        const whisker = r.querySelectorAll('g.bar-group[data-policy="transmission-4.1"] g.ci line')[0]!;
+        const ticks = (sel: string) => Math.max(...[...r.querySelectorAll(`${sel} g.x-axis .tick text`)].map((t) => Number(t.textContent!.replace(/,/g, '').replace('−', '-'))));
+        return {
+          barW: Number(bar.getAttribute('width')),
+          barX: Number(bar.getAttribute('x')),
+          whiskerX2: Number(whisker.getAttribute('x2')),
+          zeroX: Number(r.querySelector('g.panel.means line.zero')!.getAttribute('x1')),
+          top: ticks('g.panel.means'),
+          diffX: Number(r.querySelector('g.diff-group[data-policy="transmission-4.1"] circle.diff')!.getAttribute('cx')),
+          diffLo: Number(r.querySelector('g.diff-group[data-policy="transmission-4.1"] line.diff-ci')!.getAttribute('x1')),
+          panelW: Number(r.querySelector('g.panel.means')!.getAttribute('data-width')),
+        };
+      });
+    const before = await row();
+    const mean = Number(await page.locator('svg#summary g.metric-row[data-metric="subject_wasted_handshakes"] g.bar-group[data-policy="transmission-4.1"] rect.bar').getAttribute('data-mean'));
+    await page.locator('#policy-toggle input').nth(POLICIES.indexOf('transmission-main-2023')).uncheck();
+    await page.locator('#policy-toggle input').nth(POLICIES.indexOf('naive')).uncheck();
+    const after = await row();
+    // transmission-4.1's bar, a sliver beside naive's, now spans most of the panel; its whisker
+    // stays inside, and the axis still reaches past the mean
+    expect(before.barW).toBeLessThan(before.panelW / 10);
+    expect(after.barW).toBeGreaterThan(before.panelW / 2);
+    expect(after.whiskerX2).toBeLessThanOrEqual(after.panelW + 0.01);
+    expect(after.barX).toBeCloseTo(after.zeroX, 1);
+    expect(after.top).toBeLessThan(before.top);
+    expect(after.top).toBeLessThan(mean * 1.2);
+    expect(after.top * 1.5).toBeGreaterThan(mean);
+    // its paired difference (to the reference policy, hidden or not) stays inside its panel
+    expect(after.diffLo).toBeGreaterThanOrEqual(-0.01);
+    expect(after.diffX).toBeLessThanOrEqual(after.panelW + 0.01);
+    await page.locator('#show-all').click();
+    const restored = await row();
+    expect(restored.barW).toBeCloseTo(before.barW, 1);
+    expect(restored.top).toBe(before.top);
+  });
+
   it('bar and raster marks have hover read-outs; saves a screenshot', async () => {
     const wide = await page.evaluate(() => [...document.querySelectorAll('svg#summary rect.bar')].findIndex((b) => Number(b.getAttribute('width')) > 4));
     const bar = page.locator(`svg#summary rect.bar`).nth(wide);
