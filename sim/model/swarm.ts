@@ -262,7 +262,7 @@ export class Swarm {
     if (!p.online) return;
     const d = this.scenario.discovery.dht;
     const n = this.tracker.sample(p.id, d.numwant, this.env.now, this.scratch, this.dhtRng);
-    for (let i = 0; i < n; i++) this.learn(p, this.scratch[i]!, Source.Dht, NO_FLAGS);
+    for (let i = 0; i < n; i++) this.note(p, this.scratch[i]!, Source.Dht, NO_FLAGS);
     if (n > 0) this.wake(p);
     // Re-announce every interval plus up to 179 s (Transmission tr-dht.cc).
     p.dhtHandle = this.env.schedule(d.interval + this.dhtRng.between(0, 179), this.kDht, p.id);
@@ -273,7 +273,7 @@ export class Swarm {
     const now = this.env.now;
     const t = this.scenario.discovery.tracker;
     const n = this.tracker.sample(p.id, t.numwant, now, this.scratch);
-    for (let i = 0; i < n; i++) this.learn(p, this.scratch[i]!, Source.Tracker, NO_FLAGS);
+    for (let i = 0; i < n; i++) this.note(p, this.scratch[i]!, Source.Tracker, NO_FLAGS);
     // A client short of peers re-announces at the tracker's min interval (simulator rule: half
     // of numwant known counts as short); otherwise at the interval.
     const short = p.policy.size() < t.numwant / 2;
@@ -284,6 +284,14 @@ export class Swarm {
   private learn(p: Peer, remote: number, source: Source, flags: PeerFlags): PeerInfo | undefined {
     if (remote === p.id) return undefined;
     return p.policy.learn(remote, source, flags, this.env.now);
+  }
+
+  /** learn() where the record is not needed: most learns (PEX relists known peers), no view made. */
+  private note(p: Peer, remote: number, source: Source, flags: PeerFlags): void {
+    if (remote === p.id) return;
+    const policy = p.policy;
+    if (policy.note !== undefined) policy.note(remote, source, flags, this.env.now);
+    else policy.learn(remote, source, flags, this.env.now);
   }
 
   /** The policy's own upkeep timer (pool pruning), apart from the dial pulse. */
@@ -768,7 +776,7 @@ export class Swarm {
     const flags = this.flagsArg;
     flags.seed = flags.uploadOnly = done[q] !== 0;
     flags.connectable = dialled ? true : undefined;
-    this.learn(receiver, q, Source.Pex, flags);
+    this.note(receiver, q, Source.Pex, flags);
   }
 
   // ---- sampling -------------------------------------------------------------------------------

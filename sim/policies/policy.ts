@@ -31,6 +31,12 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
   learn(remote: number, source: Source, flags: PeerFlags, now: number): I | undefined;
 
   /**
+   * Optional: learn() for a caller that drops the record (the swarm's tracker, DHT and PEX
+   * learns), so a policy whose records are views need not make one. Same effect as learn().
+   */
+  note?(remote: number, source: Source, flags: PeerFlags, now: number): void;
+
+  /**
    * Earliest time the peer may be dialled, ignoring whether it is in use right now; Infinity when
    * never (banned, given up, or excluded while the host is done). `swarmsim explain` reads the
    * retry schedule from this, so it must be the rule the policy really applies in select().

@@ -143,6 +143,17 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
   }
 
   learn(remote: number, source: Source, flags: PeerFlags, now: number): V | undefined {
+    const slot = this.learnSlot(remote, source, flags, now);
+    return slot < 0 ? undefined : this.view(slot, remote);
+  }
+
+  /** learn() without the record: the swarm's tracker, DHT and PEX learns drop it. */
+  note(remote: number, source: Source, flags: PeerFlags, now: number): void {
+    this.learnSlot(remote, source, flags, now);
+  }
+
+  /** learn(): the record's slot, or -1 when declined. */
+  private learnSlot(remote: number, source: Source, flags: PeerFlags, now: number): number {
     let slot = -1;
     let e = -1;
     let memo = 0;
@@ -153,13 +164,13 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
         const word = index.t[e + 1] as number;
         memo = this.learnMemo ? memoBit(source, flags) : 0;
         slot = word & SLOT_MASK;
-        if ((word & memo) !== 0) return this.view(slot, remote);
+        if ((word & memo) !== 0) return slot;
       }
     } else {
       slot = this.sparse.get(remote) ?? -1;
     }
     if (slot < 0) {
-      if (!this.admit(source)) return undefined;
+      if (!this.admit(source)) return -1;
       slot = this.count;
       this.append(remote, source, now);
       this.count++;
@@ -168,7 +179,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
       if (this.keys !== null) this.keys.push(Infinity);
       this.learnedSlot(slot, source, flags, now, true);
       this.rekeySlot(slot);
-      return this.view(slot, remote);
+      return slot;
     }
     // (fromBest is the lowest source bit: a new lowest source is a new bit.)
     let changed = this.addSource(slot, 1 << source);
@@ -179,7 +190,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
       const word = t[e + 1] as number;
       t[e + 1] = changed ? word & SLOT_MASK : word | memo;
     }
-    return this.view(slot, remote);
+    return slot;
   }
 
   /**

@@ -230,7 +230,7 @@ const behaviours: Behaviour[] = [
  * connectable or not) and tracker re-listings, the host finishing at 1200 s and losing PEX at
  * 1800 s. `setup` adjusts the policy before the run; `check` runs every 211 s.
  */
-function mixedSwarm(name: string, remotes: number, useNextWake: boolean, setup: (p: ReconnectPolicy) => void, check?: (h: Harness) => void): Harness {
+function mixedSwarm(name: string, remotes: number, useNextWake: boolean, setup: (p: ReconnectPolicy) => void, check?: (h: Harness) => void, via: 'learn' | 'note' = 'learn'): Harness {
   const { factory, params } = getPolicyFactory(name);
   const policy = factory.create(params);
   setup(policy);
@@ -246,7 +246,9 @@ function mixedSwarm(name: string, remotes: number, useNextWake: boolean, setup: 
       for (let r = t % 7; r < remotes; r += 5) {
         const seed = (r + Math.floor(t / 600)) % 3 === 0;
         const pex = r % 4 !== 1;
-        h.policy.learn(r, pex ? Source.Pex : Source.Tracker, pex ? { seed, uploadOnly: seed, connectable: r % 2 ? true : undefined } : {}, t);
+        const flags = pex ? { seed, uploadOnly: seed, connectable: r % 2 ? true : undefined } : {};
+        if (via === 'note') h.policy.note!(r, pex ? Source.Pex : Source.Tracker, flags, t);
+        else h.policy.learn(r, pex ? Source.Pex : Source.Tracker, flags, t);
       }
     });
   }
@@ -295,6 +297,19 @@ describe('slot-tree policies decide as the exhaustive scans', () => {
         expectSameDials(a, b, REMOTES);
         if (useNextWake) expect(b.selects).toBe(a.selects);
       }
+    });
+  }
+});
+
+/** note() is learn() without the record: every built-in policy has it and dials the same. */
+describe('note() decides as learn()', () => {
+  const REMOTES = 300;
+  for (const name of policyNames()) {
+    it(`${name}: same dials when re-learns go through note()`, () => {
+      const { factory, params } = getPolicyFactory(name);
+      expect(typeof factory.create(params).note).toBe('function');
+      const run = (via: 'learn' | 'note'): Harness => mixedSwarm(name, REMOTES, true, () => {}, undefined, via);
+      expectSameDials(run('learn'), run('note'), REMOTES);
     });
   }
 });
