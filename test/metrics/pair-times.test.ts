@@ -33,6 +33,15 @@ describe('PairTimes', () => {
     );
   });
 
+  it('holds a pair in at most 16 × 8/3 bytes (load 3/8 to 3/4): the big swarms keep tens of millions', () => {
+    const t = new PairTimes(3600, 16);
+    for (let n = 1; n <= 20000; n++) {
+      t.swap(n, n + 7, n * 0.01);
+      if (n > 64) expect(t.bytes() / t.size).toBeLessThanOrEqual((16 * 8) / 3);
+    }
+    expect(t.size).toBe(20000);
+  });
+
   it('keeps ids up to 2^21 − 1 apart and drops expired pairs instead of growing', () => {
     const t = new PairTimes(10, 16);
     expect(t.swap(2097151, 0, 0)).toBe(-Infinity);
