@@ -20,7 +20,12 @@ const rows: BenchRow[] = [];
 function emit(r: BenchRow): void {
   rows.push(r);
   if (json) console.log(JSON.stringify(r));
-  else if (r.bytes !== undefined) console.log(`${r.name.padEnd(34)} ${String(r.bytes).padStart(11)} bytes`);
+  else if (r.bytes !== undefined) {
+    // Records live mostly in typed arrays: show them with the JS heap, not the heap alone.
+    const ext = typeof r.external_bytes === 'number' ? r.external_bytes : undefined;
+    const total = Number(r.bytes) + (ext ?? 0);
+    console.log(`${r.name.padEnd(34)} ${String(total).padStart(11)} bytes${ext === undefined ? '' : ` (${r.bytes} JS heap + ${ext} typed arrays)`}`);
+  }
   else if (r.ratio !== undefined) console.log(`${r.name.padEnd(34)} ${String(r.ratio).padStart(11)} × (${r.of} / ${r.to})`);
   else console.log(`${r.name.padEnd(34)} ${String(r.events).padStart(11)} events ${r.seconds.toFixed(3).padStart(9)} s ${(r.events_per_s / 1e6).toFixed(2).padStart(7)} M events/s`);
 }
