@@ -70,6 +70,70 @@ export interface PeerInfo {
 }
 
 /**
+ * The PeerInfo flags read from one packed word `b` (bit map above), whatever stores it: a
+ * PeerRecord's field, or a row of the client mirrors (RowInfo).
+ */
+export abstract class PackedFlags {
+  protected abstract get b(): number;
+  protected abstract set b(v: number);
+
+  /** Bit set of `1 << Source` over every source that listed the peer. */
+  get sources(): number {
+    return this.b & SOURCES;
+  }
+  set sources(v: number) {
+    this.b = (this.b & ~SOURCES) | (v & SOURCES);
+  }
+
+  /** Best (lowest) source rank seen, as Transmission's `from_best`: the lowest bit of `sources`. */
+  get fromBest(): Source {
+    return lowestSource(this.b);
+  }
+
+  /** Connected or an outgoing attempt in progress. */
+  get inUse(): boolean {
+    return (this.b & IN_USE) !== 0;
+  }
+  set inUse(v: boolean) {
+    this.b = withBit(this.b, IN_USE, v);
+  }
+
+  /** Never dial again (bad data strikes). */
+  get banned(): boolean {
+    return (this.b & BANNED) !== 0;
+  }
+  set banned(v: boolean) {
+    this.b = withBit(this.b, BANNED, v);
+  }
+
+  /** Last seen advertised as a seed (PEX flag, have-all, full bitfield), as far as the policy kept it. */
+  get seed(): boolean {
+    return (this.b & SEED) !== 0;
+  }
+  set seed(v: boolean) {
+    this.b = withBit(this.b, SEED, v);
+  }
+
+  /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
+  get uploadOnly(): boolean {
+    return (this.b & UPLOAD_ONLY) !== 0;
+  }
+  set uploadOnly(v: boolean) {
+    this.b = withBit(this.b, UPLOAD_ONLY, v);
+  }
+
+  /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
+  get connectable(): boolean | undefined {
+    const b = this.b;
+    return (b & CONNECTABLE_KNOWN) === 0 ? undefined : (b & CONNECTABLE) !== 0;
+  }
+  set connectable(v: boolean | undefined) {
+    const b = this.b & ~(CONNECTABLE_KNOWN | CONNECTABLE);
+    this.b = v === undefined ? b : v ? b | CONNECTABLE_KNOWN | CONNECTABLE : b | CONNECTABLE_KNOWN;
+  }
+}
+
+/**
  * PeerInfo as one object per record, for the object-based built-in policies (BasePolicy: the
  * generic families). The client mirrors keep rows of an Int32Array instead (record-rows.ts).
  *
@@ -91,7 +155,7 @@ export interface PeerInfo {
  * transmission-4.1 197 → 108 bytes (an object of 168 bytes plus a heap number → 96),
  * libtorrent-2.1 258 → 113 (216 plus two → 104). Rows took them to 40–50 bytes.
  */
-export class PeerRecord implements PeerInfo {
+export class PeerRecord extends PackedFlags implements PeerInfo {
   /** Remote peer id (index into the swarm's peer table). */
   readonly remote: number;
   /** learnedAt, the bits of the double: low and high 32-bit halves. */
@@ -107,6 +171,7 @@ export class PeerRecord implements PeerInfo {
   protected bits: number;
 
   constructor(remote: number, source: Source, now: number) {
+    super();
     this.remote = remote;
     F64[0] = now;
     this.learnedLo = I32[0] as number;
@@ -121,58 +186,10 @@ export class PeerRecord implements PeerInfo {
     return F64[0] as number;
   }
 
-  /** Bit set of `1 << Source` over every source that listed the peer. */
-  get sources(): number {
-    return this.bits & SOURCES;
+  protected get b(): number {
+    return this.bits;
   }
-  set sources(v: number) {
-    this.bits = (this.bits & ~SOURCES) | (v & SOURCES);
-  }
-
-  /** Best (lowest) source rank seen, as Transmission's `from_best`: the lowest bit of `sources`. */
-  get fromBest(): Source {
-    return lowestSource(this.bits);
-  }
-
-  /** Connected or an outgoing attempt in progress. */
-  get inUse(): boolean {
-    return (this.bits & IN_USE) !== 0;
-  }
-  set inUse(v: boolean) {
-    this.bits = withBit(this.bits, IN_USE, v);
-  }
-
-  /** Never dial again (bad data strikes). */
-  get banned(): boolean {
-    return (this.bits & BANNED) !== 0;
-  }
-  set banned(v: boolean) {
-    this.bits = withBit(this.bits, BANNED, v);
-  }
-
-  /** Last seen advertised as a seed (PEX flag, have-all, full bitfield), as far as the policy kept it. */
-  get seed(): boolean {
-    return (this.bits & SEED) !== 0;
-  }
-  set seed(v: boolean) {
-    this.bits = withBit(this.bits, SEED, v);
-  }
-
-  /** Last seen advertised as upload-only (BEP 21 / PEX flag), as far as the policy kept it. */
-  get uploadOnly(): boolean {
-    return (this.bits & UPLOAD_ONLY) !== 0;
-  }
-  set uploadOnly(v: boolean) {
-    this.bits = withBit(this.bits, UPLOAD_ONLY, v);
-  }
-
-  /** Known connectable: true, false (nothing read on a dial), or undefined (unknown). */
-  get connectable(): boolean | undefined {
-    const b = this.bits;
-    return (b & CONNECTABLE_KNOWN) === 0 ? undefined : (b & CONNECTABLE) !== 0;
-  }
-  set connectable(v: boolean | undefined) {
-    const b = this.bits & ~(CONNECTABLE_KNOWN | CONNECTABLE);
-    this.bits = v === undefined ? b : v ? b | CONNECTABLE_KNOWN | CONNECTABLE : b | CONNECTABLE_KNOWN;
+  protected set b(v: number) {
+    this.bits = v;
   }
 }

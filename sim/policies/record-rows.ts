@@ -1,14 +1,9 @@
 import {
   BANNED,
-  CONNECTABLE,
-  CONNECTABLE_KNOWN,
   IN_USE,
   PEER_INFO_BITS,
-  SEED,
   SOURCES,
-  UPLOAD_ONLY,
-  lowestSource,
-  withBit,
+  PackedFlags,
   type PeerInfo,
 } from './peer-info.js';
 import { checkedCount } from './base.js';
@@ -145,13 +140,15 @@ export interface RowOwner {
  * its slot until the next forget moves records. Setters write the row as they are (tests poke
  * records this way; the policy's own handlers keep its keys).
  */
-export class RowInfo implements PeerInfo {
+export class RowInfo extends PackedFlags implements PeerInfo {
   constructor(
     private readonly owner: RowOwner,
     readonly remote: number,
     private slotCache: number,
     private seen: number,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The record's slot now. */
   slot(): number {
@@ -201,47 +198,6 @@ export class RowInfo implements PeerInfo {
   }
   set pieceDataAt(v: number) {
     this.write(F_PIECE_DATA, v);
-  }
-  get sources(): number {
-    return this.b & SOURCES;
-  }
-  set sources(v: number) {
-    this.b = (this.b & ~SOURCES) | (v & SOURCES);
-  }
-  get fromBest(): Source {
-    return lowestSource(this.b);
-  }
-  get inUse(): boolean {
-    return (this.b & IN_USE) !== 0;
-  }
-  set inUse(v: boolean) {
-    this.b = withBit(this.b, IN_USE, v);
-  }
-  get banned(): boolean {
-    return (this.b & BANNED) !== 0;
-  }
-  set banned(v: boolean) {
-    this.b = withBit(this.b, BANNED, v);
-  }
-  get seed(): boolean {
-    return (this.b & SEED) !== 0;
-  }
-  set seed(v: boolean) {
-    this.b = withBit(this.b, SEED, v);
-  }
-  get uploadOnly(): boolean {
-    return (this.b & UPLOAD_ONLY) !== 0;
-  }
-  set uploadOnly(v: boolean) {
-    this.b = withBit(this.b, UPLOAD_ONLY, v);
-  }
-  get connectable(): boolean | undefined {
-    const b = this.b;
-    return (b & CONNECTABLE_KNOWN) === 0 ? undefined : (b & CONNECTABLE) !== 0;
-  }
-  set connectable(v: boolean | undefined) {
-    const b = this.b & ~(CONNECTABLE_KNOWN | CONNECTABLE);
-    this.b = v === undefined ? b : v ? b | CONNECTABLE_KNOWN | CONNECTABLE : b | CONNECTABLE_KNOWN;
   }
   /** Connections with this peer in progress or established (both directions). */
   get conns(): number {
