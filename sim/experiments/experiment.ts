@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { wallSeconds } from '../cli/clock.js';
+import { wallSeconds } from './wall-clock.js';
 import { InputError } from '../input-error.js';
 import { readScenarioFile, type ScenarioSource } from '../scenario/load.js';
 import { ensureOutputDir, errCode, removeStaleTemps } from './atomic.js';

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { wallSeconds } from '../cli/clock.js';
+import { wallSeconds } from './wall-clock.js';
 import { InputError } from '../input-error.js';
 import { ensureOutputDir, errCode } from './atomic.js';
 import { fmtShard, Journal, JOURNAL_DIR, type RunRecord } from './journal.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { wallSeconds } from '../cli/clock.js';
+import { wallSeconds } from './wall-clock.js';
 import { PACKAGE_ROOT } from './package-info.js';
 import { executeTask, failedOutcome, type RunOutcome, type RunTask } from './task.js';
 

@@ -1,8 +1,10 @@
 import type { PolicyFactory, PolicyParams } from '../policies/policy.js';
 import type { Scenario } from '../scenario/schema.js';
 
-/** What to trace into connections.csv. */
-export type TraceMode = 'none' | 'subject' | 'all';
+import type { MetricValue } from '../metrics/columns.js';
+import type { TraceMode } from '../metrics/recorder.js';
+
+export type { MetricValue, TraceMode };
 
 /** One simulation run: a scenario, the subject's policy, a replication and its seed. */
 export interface RunRequest {
@@ -16,9 +18,6 @@ export interface RunRequest {
   seed: number;
   trace: TraceMode;
 }
-
-/** A value in a metrics row: a number, or null for "not defined" (written as an empty CSV cell). */
-export type MetricValue = number | null;
 
 export interface RunResult {
   policy: string;

@@ -1,4 +1,4 @@
-import { wallSeconds } from '../cli/clock.js';
+import { wallSeconds } from './wall-clock.js';
 import { executeTask, type RunOutcome, type RunTask } from './task.js';
 
 /** piscina worker entry: one task in, one outcome out (compiled to dist/, see pool.ts). */

@@ -8,6 +8,9 @@ import { CLOSE_REASONS } from '../policies/policy.js';
  * (a policy's cost falls on the peers it dials, too); per-peer figures (churn, completion) use the
  * subject peers' own online time and downloads.
  */
+/** A value in a metrics row: a number, or null for "not defined" (written as an empty CSV cell). */
+export type MetricValue = number | null;
+
 export const GROUPS = ['subject', 'swarm'] as const;
 export type Group = (typeof GROUPS)[number];
 

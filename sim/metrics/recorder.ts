@@ -1,4 +1,3 @@
-import type { TraceMode } from '../experiments/run-types.js';
 import type { CloseReason, ConnectFailure } from '../policies/policy.js';
 import { CLOSE_REASONS } from '../policies/policy.js';
 import { ConnState, type Connection } from '../model/connection.js';
@@ -7,6 +6,9 @@ import type { Peer } from '../model/peer.js';
 import { GROUPS, SUMMARY_METRICS } from './columns.js';
 import { PairTimes } from './pair-times.js';
 import { quantile, settleTime } from './stats.js';
+
+/** What to trace into connections.csv. */
+export type TraceMode = 'none' | 'subject' | 'all';
 
 const SUBJECT = 0;
 const SWARM = 1;

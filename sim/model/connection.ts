@@ -9,6 +9,14 @@ export const ConnState = {
 } as const;
 export type ConnState = (typeof ConnState)[keyof typeof ConnState];
 
+/** How a dial will end, decided when it starts (the remote's state at that moment). */
+export const TcpResult = {
+  Established: 0,
+  Refused: 1,
+  Timeout: 2,
+} as const;
+export type TcpResult = (typeof TcpResult)[keyof typeof TcpResult];
+
 /** Outcome of an attempt, for metrics and connections.csv. */
 export type Outcome = 'refused' | 'timeout' | 'handshake_failed' | 'wasted' | 'useful' | 'open';
 
@@ -97,7 +105,7 @@ export class Connection {
   /** 'a', 'b' or '' (failures and still open). */
   closedBy: 'a' | 'b' | '' = '';
   /** How the TCP attempt will end (decided at dial from the remote's state). */
-  tcpResult = 0;
+  tcpResult: TcpResult = TcpResult.Established;
   /** How each end counted the other in its piece availability: 0 not counted, 1 bitfield, 2 seed. */
   aCountsB = 0;
   bCountsA = 0;
@@ -136,7 +144,7 @@ export class Connection {
     this.outcome = 'open';
     this.closeReason = '';
     this.closedBy = '';
-    this.tcpResult = 0;
+    this.tcpResult = TcpResult.Established;
     this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = this.aSeqAtOpen = this.bSeqAtOpen = 0;
     this.aIdx = this.bIdx = -1;
     this.subject = a.isSubject || b.isSubject;

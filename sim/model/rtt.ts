@@ -28,3 +28,13 @@ export function pairRtt(seedHash: number, a: number, b: number, spec: RttSpec): 
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   return Math.max(spec.min, spec.median * Math.exp(spec.sigma * z));
 }
+
+/** FNV-1a over a string: a stable 32-bit hash of the run seed for per-pair draws. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,16 +1,16 @@
 import { InputError } from '../input-error.js';
-import { adaptive } from './adaptive.js';
-import { expBackoff } from './exp-backoff.js';
-import { fixedInterval } from './fixed-interval.js';
-import { libtorrent20 } from './libtorrent-2.0.js';
-import { libtorrent21 } from './libtorrent-2.1.js';
-import { maxFailures } from './max-failures.js';
-import { naive } from './naive.js';
-import { progressivePenalty } from './progressive-penalty.js';
+import { adaptive } from './generic/adaptive.js';
+import { expBackoff } from './generic/exp-backoff.js';
+import { fixedInterval } from './generic/fixed-interval.js';
+import { libtorrent20 } from './clients/libtorrent-2.0.js';
+import { libtorrent21 } from './clients/libtorrent-2.1.js';
+import { maxFailures } from './generic/max-failures.js';
+import { naive } from './generic/naive.js';
+import { progressivePenalty } from './generic/progressive-penalty.js';
 import type { ParamSpec, PolicyFactory, PolicyParams } from './policy.js';
-import { transmission40 } from './transmission-4.0.js';
-import { transmission41 } from './transmission-4.1.js';
-import { transmissionMain2023 } from './transmission-main-2023.js';
+import { transmission40 } from './clients/transmission-4.0.js';
+import { transmission41 } from './clients/transmission-4.1.js';
+import { transmissionMain2023 } from './clients/transmission-main-2023.js';
 
 /**
  * A bad policy spec (`--policy`, scenario `policy:` fields): unknown name, unknown parameter,

@@ -1,5 +1,5 @@
 import { BasePolicy, TrackedInfo } from './base.js';
-import { TopK } from './top-k.js';
+import { TopK } from './storage/top-k.js';
 import type { CloseInfo, ConnectFailure, HostView } from './policy.js';
 
 /** Dials per select for the generic families and `naive`: Transmission's 9 per pulse. */

@@ -1,6 +1,6 @@
 import type { PeerInfo } from './peer-info.js';
-import { RemoteIndex } from './remote-index.js';
-import { SlotMinTree } from './slot-tree.js';
+import { RemoteIndex } from './storage/remote-index.js';
+import { SlotMinTree } from './storage/slot-tree.js';
 import type {
   CloseInfo,
   ConnectFailure,

@@ -1,5 +1,5 @@
 import { buildRun } from '../experiments/run-one.js';
-import type { MetricValue } from '../experiments/run-types.js';
+import type { MetricValue } from '../metrics/columns.js';
 import type { SwarmObserver } from '../model/observer.js';
 import type { Swarm } from '../model/swarm.js';
 import { getPolicyFactory } from '../policies/registry.js';

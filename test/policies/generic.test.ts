@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
-import { AdaptiveInfo, AdaptivePolicy, sampleBeta } from '../../sim/policies/adaptive.js';
-import { BackoffInfo, ExpBackoffPolicy } from '../../sim/policies/exp-backoff.js';
-import { naive } from '../../sim/policies/naive.js';
-import { PenaltyInfo, ProgressivePenaltyPolicy } from '../../sim/policies/progressive-penalty.js';
+import { AdaptiveInfo, AdaptivePolicy, sampleBeta } from '../../sim/policies/generic/adaptive.js';
+import { BackoffInfo, ExpBackoffPolicy } from '../../sim/policies/generic/exp-backoff.js';
+import { naive } from '../../sim/policies/generic/naive.js';
+import { PenaltyInfo, ProgressivePenaltyPolicy } from '../../sim/policies/generic/progressive-penalty.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import type { ReconnectPolicy } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
-import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/libtorrent-common.js';
+import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
 import type { ReconnectPolicy, RemoteState } from '../../sim/policies/policy.js';
 import type { BasePolicy, TrackedInfo } from '../../sim/policies/base.js';
 import { getPolicyFactory, policyNames } from '../../sim/policies/registry.js';
-import { RemoteIndex } from '../../sim/policies/remote-index.js';
-import { SlotMinTree } from '../../sim/policies/slot-tree.js';
-import { TopK } from '../../sim/policies/top-k.js';
+import { RemoteIndex } from '../../sim/policies/storage/remote-index.js';
+import { SlotMinTree } from '../../sim/policies/storage/slot-tree.js';
+import { TopK } from '../../sim/policies/storage/top-k.js';
 import { Source } from '../../sim/policies/source.js';
-import { TransmissionInfo, TransmissionPolicy } from '../../sim/policies/transmission-common.js';
+import { TransmissionInfo, TransmissionPolicy } from '../../sim/policies/clients/transmission-common.js';
 import { Harness, type Behaviour } from './harness.js';
 
 describe('SlotMinTree', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../sim/experiments/run-one.js';
-import { libtorrent20 } from '../../sim/policies/libtorrent-2.0.js';
-import { libtorrent21, libtorrent21Variant } from '../../sim/policies/libtorrent-2.1.js';
+import { libtorrent20 } from '../../sim/policies/clients/libtorrent-2.0.js';
+import { libtorrent21, libtorrent21Variant } from '../../sim/policies/clients/libtorrent-2.1.js';
 import {
   LT_MAX_PEERLIST,
   LT_WEED_FROM,
   LibtorrentInfo,
   LibtorrentPolicy,
-} from '../../sim/policies/libtorrent-common.js';
+} from '../../sim/policies/clients/libtorrent-common.js';
 import type { CloseInfo, HostView, RemoteState } from '../../sim/policies/policy.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { Source } from '../../sim/policies/source.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { libtorrent20 } from '../../sim/policies/libtorrent-2.0.js';
-import { libtorrent21 } from '../../sim/policies/libtorrent-2.1.js';
-import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/libtorrent-common.js';
+import { libtorrent20 } from '../../sim/policies/clients/libtorrent-2.0.js';
+import { libtorrent21 } from '../../sim/policies/clients/libtorrent-2.1.js';
+import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
 import type { CloseInfo, RemoteState } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';
 import { Harness, closesAfterHandshake, dead, hostView, type Behaviour } from './harness.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { explainPolicy } from '../../sim/policies/explain.js';
 import { GuardedPolicy, PolicyModuleError, guardFactory } from '../../sim/policies/guarded.js';
 import { loadPolicyModule, resolvePolicySpec } from '../../sim/policies/load-module.js';
-import { naive } from '../../sim/policies/naive.js';
+import { naive } from '../../sim/policies/generic/naive.js';
 import type { PolicyFactory, ReconnectPolicy } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';
 import { Harness, closesAfterHandshake, dead, hostView, weCloseAfterHandshake } from './harness.js';
@@ -80,7 +80,7 @@ describe('loadPolicyModule', () => {
     const ts = writeModule(
       'typed.ts',
       `import type { PolicyFactory } from ${JSON.stringify(join(process.cwd(), 'sim/policies/policy.ts'))};
-       import { naive } from ${JSON.stringify(join(process.cwd(), 'sim/policies/naive.ts'))};
+       import { naive } from ${JSON.stringify(join(process.cwd(), 'sim/policies/generic/naive.ts'))};
        const n: number = 3;
        export const policy: PolicyFactory = { ...naive, name: 'typed-' + n };`,
     );

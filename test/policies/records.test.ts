@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
 import { TrackedInfo } from '../../sim/policies/base.js';
-import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/libtorrent-common.js';
+import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
 import { PeerRecord, type PeerInfo } from '../../sim/policies/peer-info.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { Source } from '../../sim/policies/source.js';
-import type { TransmissionInfo } from '../../sim/policies/transmission-common.js';
+import type { TransmissionInfo } from '../../sim/policies/clients/transmission-common.js';
 import { hostView } from './harness.js';
 
 /**

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
 import type { RemoteState } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';
-import { transmission40 } from '../../sim/policies/transmission-4.0.js';
-import { transmission41 } from '../../sim/policies/transmission-4.1.js';
+import { transmission40 } from '../../sim/policies/clients/transmission-4.0.js';
+import { transmission41 } from '../../sim/policies/clients/transmission-4.1.js';
 import {
   TRANSMISSION_INTERVALS,
   TransmissionInfo,
   TransmissionPolicy,
   transmissionInterval,
-} from '../../sim/policies/transmission-common.js';
-import { transmissionMain2023 } from '../../sim/policies/transmission-main-2023.js';
+} from '../../sim/policies/clients/transmission-common.js';
+import { transmissionMain2023 } from '../../sim/policies/clients/transmission-main-2023.js';
 import { Harness, closesAfterHandshake, dead, hostView, weCloseAfterHandshake, type Behaviour } from './harness.js';
 
 const make41 = (): TransmissionPolicy => transmission41.create({}) as unknown as TransmissionPolicy;

@@ -1,4 +1,4 @@
-import { BANNED, SEED, UPLOAD_ONLY } from './peer-info.js';
+import { BANNED, SEED, UPLOAD_ONLY } from '../peer-info.js';
 import {
   BEP40_KNOWN,
   ER_IN_USE,
@@ -17,9 +17,9 @@ import {
   failcountOf,
   withFailcount,
 } from './libtorrent-entries.js';
-import { CONNS_MASK, F_BITS, F_REMOTE, RowPolicy } from './record-rows.js';
-import { TopK } from './top-k.js';
-import type { SlotMinTree } from './slot-tree.js';
+import { CONNS_MASK, F_BITS, F_REMOTE, RowPolicy } from '../storage/record-rows.js';
+import { TopK } from '../storage/top-k.js';
+import type { SlotMinTree } from '../storage/slot-tree.js';
 import type {
   CloseInfo,
   ConnectFailure,
@@ -28,8 +28,8 @@ import type {
   PolicyFactory,
   ReconnectPolicy,
   RemoteState,
-} from './policy.js';
-import { Source } from './source.js';
+} from '../policy.js';
+import { Source } from '../source.js';
 
 export { LibtorrentInfo } from './libtorrent-entries.js';
 

@@ -1,5 +1,5 @@
-import { withBit } from './peer-info.js';
-import { RecordRows, ROW_BITS, ROW_WORDS, RowInfo } from './record-rows.js';
+import { withBit } from '../peer-info.js';
+import { RecordRows, ROW_BITS, ROW_WORDS, RowInfo } from '../storage/record-rows.js';
 
 /**
  * libtorrent's peer list (`torrent_peer` entries) as rows (record-rows.ts): the PeerInfo words,

@@ -1,6 +1,6 @@
-import type { HostView, PolicyFactory, ReconnectPolicy } from './policy.js';
-import { ScanInfo, ScanPolicy } from './scan-policy.js';
-import type { Source } from './source.js';
+import type { HostView, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import { ScanInfo, ScanPolicy } from '../scan-policy.js';
+import type { Source } from '../source.js';
 
 /**
  * `naive`: no memory at all (a baseline, not an upstream client). Any known peer that is not in

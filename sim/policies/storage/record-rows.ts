@@ -5,11 +5,11 @@ import {
   SOURCES,
   PackedFlags,
   type PeerInfo,
-} from './peer-info.js';
-import { checkedCount } from './base.js';
-import type { CloseInfo } from './policy.js';
-import { SlotPolicy } from './slot-policy.js';
-import type { Source } from './source.js';
+} from '../peer-info.js';
+import { checkedCount } from '../base.js';
+import type { CloseInfo } from '../policy.js';
+import { SlotPolicy } from '../slot-policy.js';
+import type { Source } from '../source.js';
 
 /**
  * Known-peer records as rows of one Int32Array, for the client mirrors (Transmission,

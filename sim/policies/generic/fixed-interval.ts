@@ -1,7 +1,7 @@
-import { canonicalPolicyName } from './naming.js';
-import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from './policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from './scan-policy.js';
-import type { Source } from './source.js';
+import { canonicalPolicyName } from '../naming.js';
+import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
+import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
+import type { Source } from '../source.js';
 
 /**
  * `fixed-interval`: a generic family (no upstream client). A peer may be dialled again

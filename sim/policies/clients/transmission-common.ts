@@ -1,4 +1,4 @@
-import { BANNED, CONNECTABLE, CONNECTABLE_KNOWN, SEED, UPLOAD_ONLY, lowestSource } from './peer-info.js';
+import { BANNED, CONNECTABLE, CONNECTABLE_KNOWN, SEED, UPLOAD_ONLY, lowestSource } from '../peer-info.js';
 import {
   CONNS_MASK,
   F_ATTEMPTED,
@@ -12,9 +12,9 @@ import {
   RowInfo,
   RowPolicy,
   establishedOf,
-} from './record-rows.js';
-import { TopK } from './top-k.js';
-import type { SlotMinTree } from './slot-tree.js';
+} from '../storage/record-rows.js';
+import { TopK } from '../storage/top-k.js';
+import type { SlotMinTree } from '../storage/slot-tree.js';
 import type {
   CloseInfo,
   ConnectFailure,
@@ -24,8 +24,8 @@ import type {
   PolicyParams,
   ReconnectPolicy,
   RemoteState,
-} from './policy.js';
-import { Source } from './source.js';
+} from '../policy.js';
+import { Source } from '../source.js';
 
 /**
  * The Transmission family (libtransmission/peer-mgr.cc, peer-mgr.h): one implementation, three

@@ -1,7 +1,7 @@
-import { canonicalPolicyName } from './naming.js';
-import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from './policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from './scan-policy.js';
-import type { Source } from './source.js';
+import { canonicalPolicyName } from '../naming.js';
+import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
+import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
+import type { Source } from '../source.js';
 
 /**
  * `progressive-penalty`: a generic family after tearfur's suggestion in Transmission #6910

@@ -1,8 +1,8 @@
-import type { RandomStream } from '../engine/random.js';
-import { canonicalPolicyName } from './naming.js';
-import type { HostView, ParamSpec, PeerFlags, PolicyFactory, PolicyParams, ReconnectPolicy, RemoteState } from './policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from './scan-policy.js';
-import { Source } from './source.js';
+import type { RandomStream } from '../../engine/random.js';
+import { canonicalPolicyName } from '../naming.js';
+import type { HostView, ParamSpec, PeerFlags, PolicyFactory, PolicyParams, ReconnectPolicy, RemoteState } from '../policy.js';
+import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
+import { Source } from '../source.js';
 
 /**
  * `adaptive`: a learning policy (no upstream client). Design:

@@ -1,0 +1,47 @@
+import { bansAfterStrikes, closerOnCompletion } from './close-rules.js';
+import { ConnState, type Flow } from './connection.js';
+import type { Peer } from './peer.js';
+import type { Swarm } from './swarm.js';
+
+/** What a finished or failed piece changes: the policies' data clocks, bans, completion. */
+export class PieceEvents {
+  constructor(private readonly s: Swarm) {}
+
+  pieceDone(f: Flow, now: number): void {
+    const up = f.up;
+    const down = f.down;
+    const iu = up.policy.get(down.id);
+    if (iu) up.policy.onPieceData(iu, now);
+    const id = down.policy.get(up.id);
+    if (id) down.policy.onPieceData(id, now);
+    if (down.done) this.completed(down, now);
+  }
+
+  /** A hash failure: one strike on this link for the receiver, who bans the sender at the client's limit. */
+  pieceFailed(f: Flow): void {
+    const c = f.conn;
+    const down = f.down;
+    const strikes = down === c.a ? ++c.strikesA : ++c.strikesB;
+    if (bansAfterStrikes(down, strikes) && c.state === ConnState.Open) this.s.links.close(c, down, 'banned');
+  }
+
+  private completed(p: Peer, now: number): void {
+    const s = this.s;
+    p.completedAt = now;
+    s.observer.peerCompleted(p, now);
+    s.lifecycle.scheduleDeparture(p);
+    // Links to other done peers are now seed-to-seed.
+    for (let i = p.conns.length - 1; i >= 0; i--) {
+      const c = p.conns[i]!;
+      if (c.state !== ConnState.Open) continue;
+      const other = c.other(p);
+      if (!other.done) continue;
+      const closer = closerOnCompletion(p, other);
+      if (closer !== null) s.links.close(c, closer, 'seed_seed');
+      else {
+        s.links.scheduleCloseCheck(c, p);
+        s.links.scheduleCloseCheck(c, other);
+      }
+    }
+  }
+}
