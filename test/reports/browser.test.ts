@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAR_METRICS } from '../../reports/charts/summary-bars.js';
 import { loadOutputs, type Outputs } from '../../reports/data.js';
@@ -10,17 +10,16 @@ import { statsFromComparison } from '../../reports/prep/summary.js';
 import { completionSeries, runKeyString } from '../../reports/prep/timeseries.js';
 import { writeReport } from '../../reports/report.js';
 import { runExperiment } from '../../sim/experiments/experiment.js';
+import { launchBrowser } from './browser.js';
 import { tempDir } from './fixtures.js';
 
 /**
  * A real tiny run (seed-heavy, 20 simulated minutes, three policies × 3 replications,
- * first replication traced), its report opened from file:// in Debian's Chromium (no skip: CI
- * installs `chromium`; a missing browser fails this test). Flags from TOOLCHAIN.md; plain
- * launch() gives a fresh profile. Expected mark counts come from the CSVs through the prep
+ * first replication traced), its report opened from file:// in the Chromium that npm installs
+ * (`@sparticuz/chromium`; no skip: a browser that cannot start fails this test). Plain launch()
+ * gives a fresh profile. Expected mark counts come from the CSVs through the prep
  * functions, and the raster's dial count from connections.csv directly.
  */
-const CHROMIUM = process.env.SWARMSIM_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
 let page: Page;
@@ -38,7 +37,7 @@ beforeAll(async () => {
   out = loadOutputs(dir);
   POLICIES = out.policies;
   expect(POLICIES).toEqual(policies);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
