@@ -41,7 +41,7 @@ function watch(sock, conn, dir) {
 const realConnect = net.connect;
 function connect(...args) {
   const opts = typeof args[0] === 'object' ? { ...args[0] } : { port: args[0], host: typeof args[1] === 'string' ? args[1] : undefined };
-  const isTracker = opts.port === cfg.tracker_port && opts.host === cfg.tracker_host;
+  const isTracker = Number(opts.port) === cfg.tracker_port && opts.host === cfg.tracker_host;
   opts.localAddress = cfg.address;
   const sock = realConnect(opts, ...args.slice(typeof args[0] === 'object' ? 1 : typeof args[1] === 'string' ? 2 : 1).filter((a) => typeof a === 'function'));
   if (!isTracker && opts.host !== undefined) {

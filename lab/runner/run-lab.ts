@@ -125,6 +125,8 @@ export async function runLab(o: LabRunOptions): Promise<number> {
     network: o.network,
     start_ms: t0,
     started_at: new Date(t0).toISOString(),
+    // Transmission writes local time without a zone: ingest needs the offset (minutes, as getTimezoneOffset).
+    tz_offset_min: new Date(t0).getTimezoneOffset(),
     end_ms: tEnd,
     duration_s: o.lab.duration,
     tracker: { address: trackerHost, url: trackerUrl, log: rel(trackerLog) },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { VERSION } from '../experiments/package-info.js';
 import { explainCommand } from './commands/explain.js';
+import { ingestCommand } from './commands/ingest.js';
 import { labCommand } from './commands/lab.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(listCommand as unknown as CommandModule)
       .command(explainCommand as unknown as CommandModule)
       .command(labCommand as unknown as CommandModule)
+      .command(ingestCommand as unknown as CommandModule)
       .demandCommand(1, 'expected a command (run, sweep, merge, report, check, schema, list, explain, lab, ingest); see swarmsim --help')
       .strict()
       .version(VERSION)
