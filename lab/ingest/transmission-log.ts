@@ -96,8 +96,9 @@ export const transmissionParser: LogParser = {
         if (o && !o.connected) {
           o.connected = true;
           push({ t, type: 'connected', conn: o.conn, remote: o.ip, dir: o.dir });
-        } else tally.ignored++;
+        }
         if (o) tally.used++;
+        else tally.ignored++;
         continue;
       } else if ((r = RE.seedSeed.exec(msg))) {
         const o = byIo.get(`${r[1]}:${r[2]}`);
