@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { AtomicWriter, writeFileAtomic } from '../../sim/experiments/atomic.js';
 import { csvLine, csvLines, type Cell } from '../../sim/experiments/format.js';
 import { CONNECTION_COLUMNS, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../../sim/metrics/columns.js';
@@ -61,8 +62,7 @@ function parseLab(m: LabManifest, interval: number, rep: (policy: string) => num
   for (const c of m.clients) {
     for (const rel of c.logs) {
       const file = join(m.dir, rel);
-      if (!existsSync(file)) throw new InputError(`${file}: log named in ${join(m.dir, 'lab.json')} is missing`);
-      const text = readFileSync(file, 'utf8');
+      const text = readLog(file, join(m.dir, 'lab.json'));
       if (text.trim() === '') {
         files.push({ file, client: c.id, format: 'empty', lines: 0, used: 0, ignored: 0, unparsed: 0, unparsed_samples: [] });
         continue;
@@ -84,6 +84,13 @@ function parseLab(m: LabManifest, interval: number, rep: (policy: string) => num
   const named = subjects.length > 0 ? subjects : m.clients;
   const policy = 'real:' + [...new Set(named.map((c) => `${c.kind}-${c.version}`))].join('+');
   return { scenario: m.lab, policy, rep: rep(policy), ...recorded, files };
+}
+
+/** A log as the lab wrote it, or gzipped beside it (how lab/runs/ keeps them small). */
+function readLog(file: string, manifest: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  if (existsSync(file + '.gz')) return gunzipSync(readFileSync(file + '.gz')).toString('utf8');
+  throw new InputError(`${file}: log named in ${manifest} is missing`);
 }
 
 /** Lab folders from the command line: each path is a lab output folder, its logs/, or a log in it. */
