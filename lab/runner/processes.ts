@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 
 /**
  * The processes one lab started, and only those: each is ended by its own PID, SIGTERM first,
- * SIGKILL after the grace time. Nothing is ever signalled by name.
+ * SIGKILL after the grace time. Nothing is ever signalled by name. Where util-linux's setpriv is
+ * there, each client also gets a parent-death signal (it execs the client, so the PID is the
+ * client's): should the lab itself be killed, the kernel ends its clients too.
  */
+const SETPRIV = '/usr/bin/setpriv';
 export interface Started {
   name: string;
   pid: number;
@@ -26,7 +29,8 @@ export class ProcessSet {
     const err = openSync(stderrFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
+      const [cmd, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+      child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', out, err] });
     } finally {
       closeSync(out);
       closeSync(err);

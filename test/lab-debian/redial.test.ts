@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, swarmsim } from '../cli/helpers.js';
+import { assertBuilt, BIN, ROOT } from '../cli/helpers.js';
 
 /**
  * `npm run test:lab`: real libtorrent 2.0.8 and Transmission 3.00 seeds (Debian packages
@@ -12,6 +13,12 @@ import { assertBuilt, swarmsim } from '../cli/helpers.js';
  * 60 s; Transmission counts each such connection as a failure of that peer (numFails).
  */
 const FILE = join(import.meta.dirname, 'redial.yaml');
+
+/** Runs the real binary with room for the lab's 150 s (the shared helper stops at 120 s). */
+function swarmsim(args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 280_000, env: { ...process.env, SWARMSIM_DEBUG: '' } });
+  return { status: r.status, stderr: r.stderr };
+}
 
 type Row = Record<string, string>;
 function csv(file: string): Row[] {
@@ -45,32 +52,39 @@ describe('lab with Transmission 3.00 and libtorrent 2.0.8', () => {
     expect(Number(s.subject_useful_handshakes)).toBe(0);
   });
 
-  it('libtorrent re-dials the same seed about every 60 s', () => {
+  /** Median gap between dials from one libtorrent peer to one remote whose client starts with `to`. */
+  function medianDialGap(to: string): { n: number; median: number } {
     const conns = csv(join(dir, 'metrics', 'connections.csv'));
     const byPair = new Map<string, number[]>();
     for (const c of conns) {
-      if (c.from_group !== 'subject' || !c.to_client!.startsWith('libtorrent')) continue;
+      if (!c.from_client!.startsWith('libtorrent') || !c.to_client!.startsWith(to)) continue;
       const k = `${c.from}>${c.to}`;
       byPair.set(k, [...(byPair.get(k) ?? []), Number(c.t_dial)]);
     }
-    const gaps = [...byPair.values()].flatMap((ts) => ts.sort((a, b) => a - b).slice(1).map((t, i) => t - ts[i]!));
-    expect(gaps.length).toBeGreaterThanOrEqual(2);
-    const sorted = gaps.sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    expect(median).toBeGreaterThan(50);
-    expect(median).toBeLessThan(75);
+    const gaps = [...byPair.values()].flatMap((ts) => ts.sort((a, b) => a - b).slice(1).map((t, i) => t - ts[i]!)).sort((a, b) => a - b);
+    return { n: gaps.length, median: gaps[Math.floor(gaps.length / 2)] ?? NaN };
+  }
+
+  it('libtorrent re-dials the same libtorrent seed about every 60 s', () => {
+    const g = medianDialGap('libtorrent');
+    expect(g.n).toBeGreaterThanOrEqual(2);
+    expect(g.median).toBeGreaterThan(50);
+    expect(g.median).toBeLessThan(75);
   });
 
-  it('Transmission counts the libtorrent seeds\' connections as failures (numFails ≥ 2)', () => {
+  it('libtorrent re-dials the Transmission seeds about every 60 s; Transmission counts a failure (numFails)', () => {
+    const g = medianDialGap('transmission');
+    expect(g.n).toBeGreaterThanOrEqual(2);
+    expect(g.median).toBeGreaterThan(50);
+    expect(g.median).toBeLessThan(75);
     const logs = join(dir, 'lab', 'logs');
     const text = readdirSync(logs)
       .filter((f) => f.endsWith('.transmission.log'))
       .map((f) => readFileSync(join(logs, f), 'latin1'))
       .join('\n');
     const fails = [...text.matchAll(/incremented atom \[198\.18\.0\.\d+\]:\d+ numFails to (\d+)/g)].map((m) => Number(m[1]));
-    expect(Math.max(0, ...fails)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(0, ...fails)).toBeGreaterThanOrEqual(1);
     const conns = csv(join(dir, 'metrics', 'connections.csv'));
-    const wastedToTr = conns.filter((c) => c.to_client!.startsWith('transmission') && c.outcome === 'wasted');
-    expect(wastedToTr.length).toBeGreaterThanOrEqual(2);
+    expect(conns.filter((c) => c.to_client!.startsWith('transmission') && c.outcome === 'wasted').length).toBeGreaterThanOrEqual(1);
   });
 });
