@@ -118,7 +118,8 @@ export function ingest(paths: readonly string[], out: string, interval: number, 
   };
   const runs = labs.map((m) => parseLab(m, interval, rep));
   mkdirSync(out, { recursive: true });
-  const key = (r: IngestedRun): Cell[] => [r.scenario, r.policy, r.rep, ''];
+  // A real run has no random seed: its seed cell is its index, so rows stay apart wherever runs are keyed by seed.
+  const key = (r: IngestedRun): Cell[] => [r.scenario, r.policy, r.rep, r.rep];
   const writers: [string, string[], (r: IngestedRun) => Cell[][]][] = [
     ['summary.csv', [...KEY_COLUMNS, ...SUMMARY_COLUMNS], (r) => [[...key(r), ...SUMMARY_COLUMNS.map((c) => r.summary[c] ?? null)]]],
     ['timeseries.csv', [...KEY_COLUMNS, ...TIMESERIES_COLUMNS], (r) => r.timeseries.map((row) => [...key(r), ...row])],

@@ -35,7 +35,7 @@ export function queryBytes(query: string): Map<string, Buffer> {
     const raw = eq < 0 ? '' : part.slice(eq + 1).replace(/\+/g, ' ');
     const bytes: number[] = [];
     for (let i = 0; i < raw.length; i++) {
-      if (raw[i] === '%' && i + 2 < raw.length + 0 && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
+      if (raw[i] === '%' && i + 2 < raw.length && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
         bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
         i += 2;
       } else bytes.push(raw.charCodeAt(i) & 0xff);
