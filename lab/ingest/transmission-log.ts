@@ -21,6 +21,7 @@ const RE = {
   canRead: new RegExp(String.raw`^${ADDR} handling canRead`),
   handshake: new RegExp(String.raw`^${ADDR} handshakeDone: (connected|aborting)$`),
   seedSeed: new RegExp(String.raw`^${ADDR} another seed tried to reconnect to us!$`),
+  plaintext: new RegExp(String.raw`^${ADDR} handshake failed, trying plaintext\.\.\.$`),
   peerId: new RegExp(String.raw`^${ADDR} peer-id is \[(.*)\]`),
   sent: new RegExp(String.raw` - ${ADDR} \[.*\]: sending block \d+:\d+->(\d+)$`),
   got: new RegExp(String.raw` - ${ADDR} \[.*\]: got block \d+:\d+->(\d+)$`),
@@ -100,6 +101,19 @@ export const transmissionParser: LogParser = {
         if (o) tally.used++;
         else tally.ignored++;
         continue;
+      } else if ((r = RE.plaintext.exec(msg))) {
+        // The encrypted handshake failed: that TCP connection is over and a second one, in
+        // plaintext, starts within the same attempt (the far end sees two connections).
+        const key = `${r[1]}:${r[2]}`;
+        const o = byIo.get(key);
+        if (!o) {
+          tally.ignored++;
+          continue;
+        }
+        push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: 'encrypted handshake failed', closeReason: 'protocol_error', byUs: false });
+        const again: Open = { conn: `${ctx.subject}#${++n}`, ip: o.ip, dir: o.dir, connected: false, handshaked: false, seedSeed: false };
+        byIo.set(key, again);
+        push({ t, type: 'attempt', conn: again.conn, remote: again.ip, dir: again.dir });
       } else if ((r = RE.seedSeed.exec(msg))) {
         const o = byIo.get(`${r[1]}:${r[2]}`);
         if (o) o.seedSeed = true;

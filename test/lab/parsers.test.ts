@@ -19,7 +19,7 @@ const of = (events: LogEvent[], type: LogEvent['type']) => events.filter((e) => 
 describe('Transmission 3.00 deep log', () => {
   const r = parse(transmissionParser, 'transmission-3.00-seed.log', true);
   it('accounts for every line', () => {
-    expect(r.lines).toBe(61);
+    expect(r.lines).toBe(64);
     expect(r.used + r.ignored + r.unparsed).toBe(r.lines);
     expect(r.unparsed).toBe(0);
   });
@@ -30,12 +30,16 @@ describe('Transmission 3.00 deep log', () => {
     expect(c[2]).toMatchObject({ closeReason: 'peer_left', byUs: false });
     expect(c[2]!.reason).toMatch(/ENOTCONN/);
   });
-  it('reads outgoing attempts whose handshake is aborted as handshake failures', () => {
+  it('reads outgoing attempts, their plaintext retries and aborted handshakes as handshake failures', () => {
     const attempts = of(r.events, 'attempt');
-    expect(attempts.map((e) => e.remote)).toEqual(['198.18.0.8', '198.18.0.8']);
-    // the first is aborted 30 s later; the excerpt ends before the second one is
-    expect(of(r.events, 'handshake_failed')).toHaveLength(1);
-    expect(attempts[1]!.t - attempts[0]!.t).toBeCloseTo(30.059, 3);
+    // two dials 30 s apart, each an encrypted connection and then a plaintext one
+    expect(attempts.map((e) => e.remote)).toEqual(['198.18.0.8', '198.18.0.8', '198.18.0.8', '198.18.0.8']);
+    expect(attempts[2]!.t - attempts[0]!.t).toBeCloseTo(30.059, 3);
+    expect(attempts[1]!.t - attempts[0]!.t).toBeCloseTo(1.014, 3);
+    const failed = of(r.events, 'handshake_failed');
+    expect(failed.map((e) => e.reason)).toEqual(['encrypted handshake failed', 'handshake aborted', 'encrypted handshake failed']);
+    // the plaintext connection of the first dial is aborted 29 s later (the excerpt ends before the second's)
+    expect(failed[1]!.conn).toBe(attempts[1]!.conn);
   });
   it('turns a local-time stamp into Unix time with the lab offset', () => {
     const shifted = transmissionParser.parse(read('transmission-3.00-seed.log'), { subject: 'me', tzOffsetMin: -60, seed: true });
