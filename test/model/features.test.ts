@@ -52,8 +52,10 @@ describe('pieces and choking', () => {
   });
 
   it('a seed unchokes at most its slots and the optimistic unchoke lets every leecher in', () => {
+    // 30 s optimistic rotations among 20 leechers, whose choked links the seed closes as idle
+    // after ~194 s (and re-dials): 1800 s gives every leecher a turn.
     const s = scenario({
-      duration: 900,
+      duration: 1800,
       torrent: { size: 64 * 1024 * 1024, piece_size: 256 * 1024 },
       population: {
         subject: { count: 1, role: 'seed', upload: 1e6 },
