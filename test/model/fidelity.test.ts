@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildRun } from '../../sim/experiments/run-one.js';
-import { CONNECTION_COLUMNS } from '../../sim/metrics/columns.js';
 import { CLOSE_REASONS, type CloseInfo } from '../../sim/policies/policy.js';
 import type { PeerInfo } from '../../sim/policies/peer-info.js';
-import { getPolicyFactory } from '../../sim/policies/registry.js';
-import { ScenarioSchema, type Scenario } from '../../sim/scenario/schema.js';
+import type { Scenario } from '../../sim/scenario/schema.js';
+import { runTraced, testScenario, type TracedRow } from './run-helpers.js';
 
 /**
  * The audit's departures (shared/reference/audit.md), each held to its upstream rule on a whole
  * swarm: the model's mechanics, not a policy alone.
  */
-function scenario(over: Record<string, unknown>): Scenario {
-  return ScenarioSchema.parse({
-    duration: 600,
-    torrent: { size: 8 * 1024 * 1024, piece_size: 256 * 1024 },
-    network: { rtt: { median: 0.05, sigma: 0 } },
-    subject: 'subject',
-    ...over,
-  });
-}
-
-type Row = Record<(typeof CONNECTION_COLUMNS)[number], string | number>;
-
-function run(s: Scenario, policy: string, before?: (b: ReturnType<typeof buildRun>) => void) {
-  const { factory, params } = getPolicyFactory(policy);
-  const built = buildRun({ scenario: s, policy, factory, params, rep: 0, seed: 1, trace: 'all' });
-  before?.(built);
-  built.swarm.run();
-  const rows = built.recorder.trace.map((r) => Object.fromEntries(CONNECTION_COLUMNS.map((c, i) => [c, r[i]])) as Row);
-  return { ...built, rows };
-}
+const scenario = (over: Record<string, unknown>): Scenario => testScenario({ duration: 600, ...over });
+const run = (s: Scenario, policy: string, before?: Parameters<typeof runTraced>[3]) => runTraced(s, policy, 1, before);
+type Row = TracedRow;
 
 const dialsBy = (rows: Row[], from: number, until = Infinity): Row[] => rows.filter((r) => r.from === from && (r.t_dial as number) < until);
 
