@@ -496,3 +496,16 @@ describe('audit fixes (shared/reference/audit.md)', () => {
     }
   });
 });
+
+describe('audit #14', () => {
+  it('4.0.6 counts a failed incoming handshake against the atom (keyed by address); main and 4.1 cannot match it', () => {
+    for (const [make, counts] of [[make40, true], [makeMain, false], [make41, false]] as const) {
+      const p = make();
+      const info = p.learn(1, Source.Tracker, {}, 0) as TransmissionInfo;
+      p.onIncoming(info, 5);
+      p.onHandshakeFailure(info, 6, false, false);
+      expect(info.fails).toBe(counts ? 1 : 0);
+      expect(info.connectable).toBe(counts ? false : undefined);
+    }
+  });
+});

@@ -26,7 +26,8 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  *   taken and each stops only at the global 200 open sockets (`tr_peer_socket::limit_reached`),
  *   downloading or not. Pending dials do not count against the 50.
  * - Atoms are keyed by address, so an incoming connection reuses the atom: its count and
- *   unreachable bit are not reset. Candidates are ranked seeds last (`:2366`).
+ *   unreachable bit are not reset, and a failed incoming handshake counts +1 (unreachable when
+ *   nothing was read, `:1026-1044`). Candidates are ranked seeds last (`:2366`).
  */
 export const transmission40Variant: TransmissionVariant = {
   name: 'transmission-4.0',
@@ -44,6 +45,7 @@ export const transmission40Variant: TransmissionVariant = {
   pruning: false,
   seedOrder: 'seeds-last',
   socketCap: 'always',
+  incomingFailuresCount: true,
   incomingMerge: false,
 };
 

@@ -47,6 +47,7 @@ export const transmission41Variant: TransmissionVariant = {
   pruning: true,
   seedOrder: 'seeds-last',
   socketCap: 'when-done',
+  incomingFailuresCount: false,
   incomingMerge: true,
 };
 

@@ -57,7 +57,8 @@ import { Source } from '../source.js';
  *   that turns out not eligible gets its exact key; nextWake fixes the minimum the same way.
  * - Failures: a failed outgoing TCP connect or handshake counts +1 (saturating at 255) only if no
  *   other connection to the peer is established; nothing read → unreachable. Incoming handshake
- *   failures change nothing (upstream cannot match the ephemeral address to a pool entry).
+ *   failures change nothing in main and 4.1 (the ephemeral address matches no pool entry); 4.0.6
+ *   counts them (`incomingFailuresCount`).
  *   A failed attempt does not touch changedAt, so its wait counts from the attempt start.
  * - A close with reason `duplicate` (a completed handshake rejected as already connected) leaves
  *   the counter unchanged in every variant (§2: "changes nothing"); `banned` bans for good.
@@ -117,6 +118,12 @@ export interface TransmissionVariant {
    * so an incoming connection reuses the atom and resets nothing.
    */
   readonly incomingMerge: boolean;
+  /**
+   * A failed *incoming* handshake counts against the peer's entry (+1, unreachable when nothing
+   * was read): 4.0.6 finds the atom by address alone (`on_handshake_done` `:1026-1044`); main
+   * and 4.1 cannot match the ephemeral port to a pool entry.
+   */
+  readonly incomingFailuresCount: boolean;
 }
 
 /** Words of a row: the PeerInfo words, then lastConnectedAt. */
@@ -491,7 +498,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   onHandshakeFailure(info: TransmissionInfo, _now: number, outgoing: boolean, readAnything: boolean): void {
     const slot = info.slot();
     this.releaseSlot(slot);
-    if (outgoing && establishedOf(this.bitsAt(slot)) === 0) {
+    if ((outgoing || this.variant.incomingFailuresCount) && establishedOf(this.bitsAt(slot)) === 0) {
       this.fail(slot);
       if (!readAnything) this.setConnectable(slot, false);
     }

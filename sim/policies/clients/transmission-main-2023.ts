@@ -47,6 +47,7 @@ export const transmissionMain2023Variant: TransmissionVariant = {
   pruning: false,
   seedOrder: 'seeds-first',
   socketCap: 'always',
+  incomingFailuresCount: false,
   incomingMerge: true,
 };
 
