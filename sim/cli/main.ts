@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { VERSION } from '../experiments/package-info.js';
 import { explainCommand } from './commands/explain.js';
+import { ingestCommand } from './commands/ingest.js';
+import { labCommand } from './commands/lab.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
 import { runCommand } from './commands/run.js';
@@ -19,7 +21,7 @@ import { EXIT, isUserError, oneLine, UsageError } from './errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const COMMANDS = ['run', 'sweep', 'merge', 'report', 'check', 'schema', 'list', 'explain'];
+const COMMANDS = ['run', 'sweep', 'merge', 'report', 'check', 'schema', 'list', 'explain', 'lab', 'ingest'];
 
 /**
  * Commands provided by the report work (`report`, `check`): registered when their module is
@@ -50,7 +52,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(schemaCommand as unknown as CommandModule)
       .command(listCommand as unknown as CommandModule)
       .command(explainCommand as unknown as CommandModule)
-      .demandCommand(1, 'expected a command (run, sweep, merge, report, check, schema, list, explain); see swarmsim --help')
+      .command(labCommand as unknown as CommandModule)
+      .command(ingestCommand as unknown as CommandModule)
+      .demandCommand(1, 'expected a command (run, sweep, merge, report, check, schema, list, explain, lab, ingest); see swarmsim --help')
       .strict()
       .version(VERSION)
       .help()
