@@ -1,4 +1,4 @@
-import type { CloseReason } from '../../sim/policies/policy.js';
+import type { SeenReason } from '../../sim/policies/policy.js';
 
 /**
  * Normalised events read from one real client's log. `t` is Unix time in seconds; `conn` names
@@ -20,7 +20,7 @@ export interface LogEvent {
   up?: boolean;
   /** close / failures: the client's own words, and what swarmsim calls it. */
   reason?: string;
-  closeReason?: CloseReason;
+  closeReason?: SeenReason;
   failure?: 'refused' | 'timeout';
   /** close: this end decided to close. */
   byUs?: boolean;

@@ -1,4 +1,4 @@
-import type { CloseReason } from '../../sim/policies/policy.js';
+import type { SeenReason } from '../../sim/policies/policy.js';
 import { LineTally, splitLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
 
 /**
@@ -17,7 +17,7 @@ const PIECE_LEN = /\bl: ([0-9a-f]+)\b/;
 const CLOSED = /ERROR: \(([\w.]+):(\d+)\) (.*)$/;
 
 /** libtorrent's close messages → swarmsim's close reasons; `byUs`: this end decided. */
-export function libtorrentCloseReason(msg: string): { reason: CloseReason; byUs: boolean } {
+export function libtorrentCloseReason(msg: string): { reason: SeenReason; byUs: boolean } {
   if (/upload to upload connection|torrent finished/.test(msg)) return { reason: 'seed_seed', byUs: true };
   if (/uninteresting upload-only peer|not interested, upload only/.test(msg)) return { reason: 'uninteresting', byUs: true };
   if (/End of file|Connection reset|Broken pipe|closed by remote/i.test(msg)) return { reason: 'peer_left', byUs: false };
@@ -26,7 +26,8 @@ export function libtorrentCloseReason(msg: string): { reason: CloseReason; byUs:
   if (/too many/i.test(msg)) return { reason: 'too_many_peers', byUs: true };
   if (/Operation canceled|stopping torrent|torrent paused|torrent removed|aborted/i.test(msg)) return { reason: 'local_left', byUs: true };
   if (/banned/i.test(msg)) return { reason: 'banned', byUs: true };
-  return { reason: 'protocol_error', byUs: true };
+  // An error the model has no rule for: a close with no reason the model knows.
+  return { reason: 'dropped', byUs: true };
 }
 
 const IGNORED_ALERTS = new Set(['peer_connect_alert', 'peer_disconnected_alert', 'incoming_connection_alert']);

@@ -114,7 +114,7 @@ export const transmissionParser: LogParser = {
           o.connected = true;
           push({ t, type: 'handshake', conn: o.conn, remote: o.ip, dir: o.dir });
         } else {
-          if (o.connected) push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: o.seedSeed ? 'another seed tried to reconnect to us' : 'handshake aborted', closeReason: o.seedSeed ? 'seed_seed' : 'protocol_error', byUs: true });
+          if (o.connected) push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: o.seedSeed ? 'another seed tried to reconnect to us' : 'handshake aborted', closeReason: o.seedSeed ? 'seed_seed' : 'dropped', byUs: true });
           else push({ t, type: 'connect_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: 'handshake aborted before any data', failure: 'refused' });
           forget(o);
         }

@@ -164,7 +164,7 @@ export type CloseReason =
   | 'too_many_peers' // accepted, then dropped at the peer limit
   | 'duplicate' // already connected to this peer
   | 'local_left' // this side left the swarm or stopped
-  | 'dropped' // a misbehaving client closed right after the handshake with no reason given
+  | 'dropped' // closed with no reason given: a drop_after_handshake client; in ingested logs, a close whose cause the log does not name
   | 'banned'; // too many bad pieces
 
 export const CLOSE_REASONS: readonly CloseReason[] = [
