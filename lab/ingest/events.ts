@@ -73,6 +73,20 @@ export class LineTally {
   }
 }
 
+/**
+ * The lines of a log that match a parser's line format, with their matches; every line is
+ * counted, blank ones as ignored, the rest that do not match as unparsed.
+ */
+export function* matchedLines(text: string, format: RegExp, tally: LineTally): Generator<RegExpExecArray> {
+  for (const line of splitLines(text)) {
+    tally.lines++;
+    const m = format.exec(line);
+    if (m) yield m;
+    else if (line.trim() === '') tally.ignored++;
+    else tally.unparsedLine(line);
+  }
+}
+
 export function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

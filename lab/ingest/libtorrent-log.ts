@@ -1,5 +1,5 @@
 import type { SeenReason } from '../../sim/policies/policy.js';
-import { LineTally, splitLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
+import { LineTally, matchedLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
 
 /**
  * libtorrent 2.0.8 alerts as lab/clients/libtorrent-sessions.py writes them:
@@ -51,14 +51,7 @@ export const libtorrentParser: LogParser = {
     const push = (e: Omit<LogEvent, 'subject'>): void => {
       tally.events.push({ subject: ctx.subject, ...e });
     };
-    for (const line of splitLines(text)) {
-      tally.lines++;
-      const m = LINE.exec(line);
-      if (!m) {
-        if (line.trim() === '') tally.ignored++;
-        else tally.unparsedLine(line);
-        continue;
-      }
+    for (const m of matchedLines(text, LINE, tally)) {
       const t = Number(m[1]);
       const type = m[2]!;
       const msg = m[3]!;
@@ -71,7 +64,7 @@ export const libtorrentParser: LogParser = {
       } else if (type === 'peer_log_alert') {
         const p = PEER.exec(msg);
         if (!p) {
-          tally.unparsedLine(line);
+          tally.unparsedLine(m.input);
           continue;
         }
         const [ip, port, dir, what, detail] = [p[1]!, p[2]!, p[3]!, p[4]!, p[5]!];
@@ -113,7 +106,7 @@ export const libtorrentParser: LogParser = {
         tally.ignored++;
         continue;
       } else {
-        tally.unparsedLine(line);
+        tally.unparsedLine(m.input);
         continue;
       }
       tally.used++;

@@ -1,4 +1,4 @@
-import { LineTally, splitLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
+import { LineTally, matchedLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
 
 /**
  * Transmission 3.00's deep log (TR_DEBUG_FD=2 or message-level 3 on stderr):
@@ -68,14 +68,7 @@ export const transmissionParser: LogParser = {
       for (const [k, v] of byIo) if (v === o) byIo.delete(k);
     };
     let started = false;
-    for (const line of splitLines(text)) {
-      tally.lines++;
-      const m = LINE.exec(line);
-      if (!m) {
-        if (line.trim() === '') tally.ignored++;
-        else tally.unparsedLine(line);
-        continue;
-      }
+    for (const m of matchedLines(text, LINE, tally)) {
       const t = transmissionTime(m, ctx.tzOffsetMin);
       if (!started) {
         started = true;
