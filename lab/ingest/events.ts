@@ -1,4 +1,4 @@
-import type { CloseReason } from '../../sim/policies/policy.js';
+import type { SeenReason } from '../../sim/policies/policy.js';
 
 /**
  * Normalised events read from one real client's log. `t` is Unix time in seconds; `conn` names
@@ -20,7 +20,7 @@ export interface LogEvent {
   up?: boolean;
   /** close / failures: the client's own words, and what swarmsim calls it. */
   reason?: string;
-  closeReason?: CloseReason;
+  closeReason?: SeenReason;
   failure?: 'refused' | 'timeout';
   /** close: this end decided to close. */
   byUs?: boolean;
@@ -70,6 +70,20 @@ export class LineTally {
   }
   result(format: string): ParseResult {
     return { format, events: this.events, lines: this.lines, used: this.used, ignored: this.ignored, unparsed: this.unparsed, unparsedSamples: this.samples };
+  }
+}
+
+/**
+ * The lines of a log that match a parser's line format, with their matches; every line is
+ * counted, blank ones as ignored, the rest that do not match as unparsed.
+ */
+export function* matchedLines(text: string, format: RegExp, tally: LineTally): Generator<RegExpExecArray> {
+  for (const line of splitLines(text)) {
+    tally.lines++;
+    const m = format.exec(line);
+    if (m) yield m;
+    else if (line.trim() === '') tally.ignored++;
+    else tally.unparsedLine(line);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { CloseReason } from '../../sim/policies/policy.js';
-import { LineTally, splitLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
+import type { SeenReason } from '../../sim/policies/policy.js';
+import { LineTally, matchedLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
 
 /**
  * libtorrent 2.0.8 alerts as lab/clients/libtorrent-sessions.py writes them:
@@ -17,7 +17,7 @@ const PIECE_LEN = /\bl: ([0-9a-f]+)\b/;
 const CLOSED = /ERROR: \(([\w.]+):(\d+)\) (.*)$/;
 
 /** libtorrent's close messages → swarmsim's close reasons; `byUs`: this end decided. */
-export function libtorrentCloseReason(msg: string): { reason: CloseReason; byUs: boolean } {
+export function libtorrentCloseReason(msg: string): { reason: SeenReason; byUs: boolean } {
   if (/upload to upload connection|torrent finished/.test(msg)) return { reason: 'seed_seed', byUs: true };
   if (/uninteresting upload-only peer|not interested, upload only/.test(msg)) return { reason: 'uninteresting', byUs: true };
   if (/End of file|Connection reset|Broken pipe|closed by remote/i.test(msg)) return { reason: 'peer_left', byUs: false };
@@ -26,7 +26,8 @@ export function libtorrentCloseReason(msg: string): { reason: CloseReason; byUs:
   if (/too many/i.test(msg)) return { reason: 'too_many_peers', byUs: true };
   if (/Operation canceled|stopping torrent|torrent paused|torrent removed|aborted/i.test(msg)) return { reason: 'local_left', byUs: true };
   if (/banned/i.test(msg)) return { reason: 'banned', byUs: true };
-  return { reason: 'protocol_error', byUs: true };
+  // An error the model has no rule for: a close with no reason the model knows.
+  return { reason: 'dropped', byUs: true };
 }
 
 const IGNORED_ALERTS = new Set(['peer_connect_alert', 'peer_disconnected_alert', 'incoming_connection_alert']);
@@ -50,14 +51,7 @@ export const libtorrentParser: LogParser = {
     const push = (e: Omit<LogEvent, 'subject'>): void => {
       tally.events.push({ subject: ctx.subject, ...e });
     };
-    for (const line of splitLines(text)) {
-      tally.lines++;
-      const m = LINE.exec(line);
-      if (!m) {
-        if (line.trim() === '') tally.ignored++;
-        else tally.unparsedLine(line);
-        continue;
-      }
+    for (const m of matchedLines(text, LINE, tally)) {
       const t = Number(m[1]);
       const type = m[2]!;
       const msg = m[3]!;
@@ -70,7 +64,7 @@ export const libtorrentParser: LogParser = {
       } else if (type === 'peer_log_alert') {
         const p = PEER.exec(msg);
         if (!p) {
-          tally.unparsedLine(line);
+          tally.unparsedLine(m.input);
           continue;
         }
         const [ip, port, dir, what, detail] = [p[1]!, p[2]!, p[3]!, p[4]!, p[5]!];
@@ -112,7 +106,7 @@ export const libtorrentParser: LogParser = {
         tally.ignored++;
         continue;
       } else {
-        tally.unparsedLine(line);
+        tally.unparsedLine(m.input);
         continue;
       }
       tally.used++;

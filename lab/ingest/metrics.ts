@@ -119,8 +119,8 @@ export function recordRun(peers: readonly RealPeer[], peerEvents: readonly LogEv
     else {
       if (conn.tHandshake >= 0) at(conn.tHandshake, 2, () => rec.handshake(C));
       if (conn.state === STATE_CLOSED && conn.tHandshake >= 0) {
-        // A close neither end explained: the remote went away, as far as anyone can tell.
-        if (conn.closeReason === '') conn.closeReason = 'peer_left';
+        // A close neither end explained: closed with no reason given, as far as anyone can tell.
+        if (conn.closeReason === '') conn.closeReason = 'dropped';
         at(tClose, 4, () => rec.close(C, tClose, conn.closeReason as never, 0));
       }
     }

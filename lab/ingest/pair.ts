@@ -76,12 +76,13 @@ function merge(o: SideConn | undefined, i: SideConn | undefined, from: string, t
   const decided = ends.filter((s) => s.byUs === true).sort((a, b) => a.tClose - b.tClose)[0];
   if (decided) {
     closedBy = decided === o ? 'from' : 'to';
-    closeReason = decided.closeReason;
+    closeReason = decided.closeReason === 'peer_left' ? 'dropped' : decided.closeReason;
   } else {
     const passive = ends.find((s) => s.byUs === false);
     if (passive) {
       closedBy = passive === o ? 'to' : 'from';
-      closeReason = passive.closeReason;
+      // Only the end that read EOF logged the close: the decider gave no reason we can see.
+      closeReason = 'dropped';
     }
   }
   let outcome: RealConn['outcome'];

@@ -1,4 +1,4 @@
-import type { CloseReason } from '../../sim/policies/policy.js';
+import type { SeenReason } from '../../sim/policies/policy.js';
 import type { LogEvent } from './events.js';
 
 /** One connection as one end's log saw it. Times are Unix seconds, −1 when not reached. */
@@ -12,7 +12,7 @@ export interface SideConn {
   tHandshake: number;
   tClose: number;
   failure: 'refused' | 'timeout' | 'handshake_failed' | null;
-  closeReason: CloseReason | '';
+  closeReason: SeenReason | '';
   /** null: the log does not say who closed. */
   byUs: boolean | null;
   bytesUp: number;

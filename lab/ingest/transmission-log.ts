@@ -1,4 +1,4 @@
-import { LineTally, splitLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
+import { LineTally, matchedLines, type LogEvent, type LogParser, type ParseContext } from './events.js';
 
 /**
  * Transmission 3.00's deep log (TR_DEBUG_FD=2 or message-level 3 on stderr):
@@ -69,14 +69,7 @@ export const transmissionParser: LogParser = {
       for (const [k, v] of byIo) if (v === o) byIo.delete(k);
     };
     let started = false;
-    for (const line of splitLines(text)) {
-      tally.lines++;
-      const m = LINE.exec(line);
-      if (!m) {
-        if (line.trim() === '') tally.ignored++;
-        else tally.unparsedLine(line);
-        continue;
-      }
+    for (const m of matchedLines(text, LINE, tally)) {
       const t = transmissionTime(m, ctx.tzOffsetMin);
       if (!started) {
         started = true;
@@ -110,7 +103,7 @@ export const transmissionParser: LogParser = {
           tally.ignored++;
           continue;
         }
-        push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: 'encrypted handshake failed', closeReason: 'protocol_error', byUs: false });
+        push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: 'encrypted handshake failed', closeReason: 'peer_left', byUs: false });
         const again: Open = { conn: `${ctx.subject}#${++n}`, ip: o.ip, dir: o.dir, connected: false, handshaked: false, seedSeed: false };
         byIo.set(key, again);
         push({ t, type: 'attempt', conn: again.conn, remote: again.ip, dir: again.dir });
@@ -128,7 +121,7 @@ export const transmissionParser: LogParser = {
           o.connected = true;
           push({ t, type: 'handshake', conn: o.conn, remote: o.ip, dir: o.dir });
         } else {
-          if (o.connected) push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: o.seedSeed ? 'another seed tried to reconnect to us' : 'handshake aborted', closeReason: o.seedSeed ? 'seed_seed' : 'protocol_error', byUs: true });
+          if (o.connected) push({ t, type: 'handshake_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: o.seedSeed ? 'another seed tried to reconnect to us' : 'handshake aborted', closeReason: o.seedSeed ? 'seed_seed' : 'dropped', byUs: true });
           else push({ t, type: 'connect_failed', conn: o.conn, remote: o.ip, dir: o.dir, reason: 'handshake aborted before any data', failure: 'refused' });
           forget(o);
         }

@@ -80,7 +80,7 @@ export function webtorrentParser(trackerHost: string | null): LogParser {
           const byUs = r.by !== 'remote';
           const reason = r.reason ?? '';
           if (c.handshaked) push({ t, type: 'close', conn: c.conn, remote: c.ip, dir: c.dir, reason, closeReason: byUs ? 'idle' : 'peer_left', byUs });
-          else push({ t, type: 'handshake_failed', conn: c.conn, remote: c.ip, dir: c.dir, reason, closeReason: byUs ? 'protocol_error' : 'dropped', byUs });
+          else push({ t, type: 'handshake_failed', conn: c.conn, remote: c.ip, dir: c.dir, reason, closeReason: 'dropped', byUs });
           conns.delete(r.conn!);
         } else {
           tally.ignored++;

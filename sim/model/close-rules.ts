@@ -9,9 +9,6 @@ import type { Peer } from './peer.js';
  * handshake (refused, timeout, handshake_failed) are attempt outcomes, not closes.
  */
 
-/** libtorrent inactivity_timeout (s), settings_pack default. */
-export const LT_INACTIVITY_TIMEOUT = 600;
-
 /** A close the rules call for: which end acts, and why. */
 export interface Verdict {
   readonly by: 'a' | 'b';
@@ -29,12 +26,13 @@ const verdict = (by: 'a' | 'b', reason: CloseReason): Verdict => Object.freeze({
 const B_DROPS = verdict('b', 'dropped');
 const A_DROPS = verdict('a', 'dropped');
 const B_FULL = verdict('b', 'too_many_peers');
+const A_FULL = verdict('a', 'too_many_peers');
 const B_DUPLICATE = verdict('b', 'duplicate');
 
 /**
  * Closes decided the moment the handshake completes, by the acceptor unless the dialler is the
- * misbehaving one: a client that drops every link, a full client (Transmission refuses an
- * accepted handshake at its peer limit), a second link between the same pair.
+ * misbehaving one: a client that drops every link, a full client (Transmission refuses a
+ * completed handshake at its peer limit, either direction), a second link between the same pair.
  * The duplicate check comes last, since it scans the peers' link lists.
  */
 export function closeAtHandshake(c: Connection, links: LinkIndex): Verdict | null {
@@ -42,6 +40,9 @@ export function closeAtHandshake(c: Connection, links: LinkIndex): Verdict | nul
   if (b.behaviour === 'drop_after_handshake') return B_DROPS;
   if (a.behaviour === 'drop_after_handshake') return A_DROPS;
   if (b.behaviour === 'always_full' || b.handshaked > b.kind.peerLimit) return B_FULL;
+  // Dials are not limited by pending ones (Transmission): a dialler may complete over its limit
+  // and drops the handshake like an acceptor (on_handshake_done "too many peers already").
+  if (a.handshaked > a.kind.peerLimit) return A_FULL;
   if (links.hasOtherLink(b, a, c)) return B_DUPLICATE;
   return null;
 }
@@ -55,27 +56,46 @@ export function closesOnLtep(to: Peer, from: Peer): CloseReason | null {
 }
 
 /**
- * When `side`'s timed rules next need a look at the open link c: its idle limit, the
- * seed-to-seed delay when both ends are done, and libtorrent's 600 s mutual no-interest rule,
- * whose limit moves with how full the client is (so it is looked at again every 600 s).
- * Infinity when no timed rule applies.
+ * When c last carried piece data, in whole seconds (both clients stamp with a whole-second
+ * clock, `tr_time()` and libtorrent's session time): now while a piece streams on it, since
+ * upstream stamps every block, not just the piece's last.
+ */
+function activeAt(c: Connection, now: number): number {
+  return Math.floor(c.moving ? now : Math.max(c.lastPieceAt, c.tHandshake));
+}
+
+/** Whole seconds c has been idle: a link idle since 10.7 s is 19 s idle at 29.2 s. */
+function idleSecs(c: Connection, now: number): number {
+  return Math.floor(now) - activeAt(c, now);
+}
+
+/**
+ * When `side`'s timed rules next need a look at the open link c: its idle limit (closed once
+ * idle for *more* than the limit), the seed-to-seed delay when both ends are done (closed at
+ * ≥ 30 s), and the mutual no-interest rule, whose limit moves with how full the client is (so
+ * it is looked at again every inactivity timeout). Infinity when no timed rule applies.
  */
 export function closeDeadline(c: Connection, side: Peer, pexAllowed: boolean, now: number): number {
   const other = c.other(side);
-  const idleSince = Math.max(c.lastPieceAt, c.tHandshake);
-  let deadline = idleSince + side.kind.idleLimit(side.conns.length);
+  const idleSince = activeAt(c, now);
+  let deadline = idleSince + side.kind.idleLimit(side.handshaked) + 1;
   if (side.done && other.done) deadline = Math.min(deadline, idleSince + side.kind.seedSeedDelay(pexAllowed));
-  if (side.kind.name === 'libtorrent') deadline = Math.min(deadline, Math.max(idleSince, now) + LT_INACTIVITY_TIMEOUT);
+  const inactivity = side.kind.inactivityTimeout;
+  if (inactivity < Infinity) deadline = Math.min(deadline, Math.max(idleSince, Math.floor(now)) + inactivity);
   return deadline;
 }
 
-/** The timed rule that closes c on `side` now, if any (checked on side's pulse grid). */
+/**
+ * The timed rule that closes c on `side` now, if any (checked on side's pulse grid): seed to
+ * seed (Transmission's 30 s with PEX), idle (Transmission), and libtorrent's mutual no-interest
+ * near the connection limit (`timed_out_no_interest`), reported as `uninteresting`.
+ */
 export function timedClose(c: Connection, side: Peer, pexAllowed: boolean, now: number): CloseReason | null {
   const other = c.other(side);
-  const idle = now - Math.max(c.lastPieceAt, c.tHandshake);
-  if (side.done && other.done && idle >= side.kind.seedSeedDelay(pexAllowed) - 1e-9) return 'seed_seed';
-  if (idle >= side.kind.idleLimit(side.conns.length) - 1e-9) return 'idle';
-  if (!c.ab.interested && !c.ba.interested && idle >= side.kind.uninterestedLimit(side.conns.length) - 1e-9) return 'idle';
+  const idle = idleSecs(c, now);
+  if (side.done && other.done && idle >= side.kind.seedSeedDelay(pexAllowed)) return 'seed_seed';
+  if (idle > side.kind.idleLimit(side.handshaked)) return 'idle';
+  if (!c.ab.interested && !c.ba.interested && idle >= side.kind.uninterestedLimit(side.conns.length)) return 'uninteresting';
   return null;
 }
 
@@ -95,7 +115,10 @@ export function bansAfterStrikes(receiver: Peer, strikes: number): boolean {
   return strikes >= receiver.kind.banStrikes;
 }
 
-/** How the closer's policy should weigh a close: errors count against the remote. */
+/**
+ * libtorrent's error class of a close, as the closer sees it: a ban is a `peer_error`; every
+ * other rule here closes with the default `normal`. The other end reads EOF, also `normal`.
+ */
 export function severityOf(reason: CloseReason): 'peer_error' | 'normal' {
-  return reason === 'banned' || reason === 'protocol_error' ? 'peer_error' : 'normal';
+  return reason === 'banned' ? 'peer_error' : 'normal';
 }

@@ -104,6 +104,11 @@ export class Connection {
   closeReason: CloseReason | '' = '';
   /** 'a', 'b' or '' (failures and still open). */
   closedBy: 'a' | 'b' | '' = '';
+  /** The dial is uTP (libtorrent's first try); a failed uTP dial is followed by a TCP one at once. */
+  utp = false;
+  /** Each end's policy was told of the handshake (false when that end dropped it unrecorded). */
+  aRecorded = false;
+  bRecorded = false;
   /** How the TCP attempt will end (decided at dial from the remote's state). */
   tcpResult: TcpResult = TcpResult.Established;
   /** How each end counted the other in its piece availability: 0 not counted, 1 bitfield, 2 seed. */
@@ -144,6 +149,7 @@ export class Connection {
     this.outcome = 'open';
     this.closeReason = '';
     this.closedBy = '';
+    this.utp = this.aRecorded = this.bRecorded = false;
     this.tcpResult = TcpResult.Established;
     this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = this.aSeqAtOpen = this.bSeqAtOpen = 0;
     this.aIdx = this.bIdx = -1;
@@ -154,6 +160,14 @@ export class Connection {
 
   other(p: Peer): Peer {
     return p === this.a ? this.b : this.a;
+  }
+
+  /**
+   * A piece is streaming on the link: its blocks arrive all the time, so the link is not idle
+   * (Transmission stamps piece data per block, peer-msgs.cc at 4.1.3).
+   */
+  get moving(): boolean {
+    return this.ab.upIdx >= 0 || this.ba.upIdx >= 0;
   }
 
   get pieceBytes(): number {

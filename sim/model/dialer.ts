@@ -54,10 +54,10 @@ export class Dialer {
     const now = env.now;
     p.now = now;
     if (!dialsOut(p)) return;
-    const budget = p.kind.peerLimit - p.conns.length;
+    const budget = p.kind.dialBudget(p.dialState());
     let n = 0;
     if (budget > 0) {
-      n = p.policy.select(p, budget, p.dialOut);
+      n = p.policy.select(p, budget < p.dialOut.length ? budget : p.dialOut.length, p.dialOut);
       for (let i = 0; i < n; i++) this.dial(p, p.dialOut[i]!);
     }
     let next = now + p.kind.pulsePeriod;
@@ -79,10 +79,12 @@ export class Dialer {
     const now = s.env.now;
     const b = s.peers[remote]!;
     const info = a.policy.get(remote)!;
+    const utp = a.policy.utpFirst !== undefined && a.policy.utpFirst(info);
     a.policy.onDial(info, now);
     const rtt = pairRtt(this.seedHash, a.id, b.id, s.scenario.network.rtt);
     const c = s.links.alloc();
     c.init(a, b, rtt, now);
+    c.utp = utp;
     c.aIdx = a.conns.length;
     a.conns.push(c);
     a.connPeer.push(b.id);
@@ -101,7 +103,7 @@ export class Dialer {
   /** A hammering client dials straight back after every close it did not make. */
   hammer(p: Peer, remote: Peer): void {
     const info = p.policy.get(remote.id);
-    if (!p.online || !info || info.inUse || p.conns.length >= p.kind.peerLimit) return;
+    if (!p.online || !info || info.inUse || p.kind.dialBudget(p.dialState()) <= 0) return;
     this.dial(p, remote.id);
   }
 }

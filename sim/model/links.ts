@@ -137,8 +137,16 @@ export class Links implements LinkIndex {
     const infoB = a.policy.get(b.id);
     if (stage === 'connect') {
       c.outcome = reason;
-      if (infoB) a.policy.onConnectFailure(infoB, now, reason);
+      const utpFallback = c.utp && infoB !== undefined && a.policy.onUtpFailure !== undefined && a.online;
+      if (utpFallback) a.policy.onUtpFailure!(infoB, now);
+      else if (infoB) a.policy.onConnectFailure(infoB, now, reason);
       s.observer.connectFailure(c, now, reason);
+      if (utpFallback) {
+        // libtorrent reconnects at once over TCP (peer_connection.cpp, on a failed uTP connect).
+        this.release(c);
+        s.dialer.dial(a, b.id);
+        return;
+      }
     } else {
       c.outcome = 'handshake_failed';
       unlist(b, c);
@@ -165,18 +173,32 @@ export class Links implements LinkIndex {
     b.handshaked++;
     const infoB = a.policy.get(b.id)!;
     const infoA = b.policy.get(a.id);
-    a.policy.onHandshake(infoB, now, true);
-    if (infoA) b.policy.onHandshake(infoA, now, false);
-    s.observer.handshake(c, now);
-
     const verdict = closeAtHandshake(c, this);
+    // A Transmission end at its limit drops the handshake before its pool sees it
+    // (on_handshake_done): its record is untouched.
+    const dropper = verdict !== null && verdict.reason === 'too_many_peers' ? (verdict.by === 'a' ? a : b) : null;
+    c.aRecorded = !(dropper === a && !a.kind.recordsRefusedHandshake && a.policy.onAbandoned !== undefined);
+    c.bRecorded = !(dropper === b && !b.kind.recordsRefusedHandshake && b.policy.onAbandoned !== undefined);
+    if (c.aRecorded) a.policy.onHandshake(infoB, now, true);
+    else a.policy.onAbandoned!(infoB, now);
+    if (infoA) {
+      if (c.bRecorded) b.policy.onHandshake(infoA, now, false);
+      else b.policy.onAbandoned!(infoA, now);
+    }
+    s.observer.handshake(c, now);
     if (verdict !== null) return this.close(c, verdict.by === 'a' ? a : b, verdict.reason);
 
-    // Wire order: the LTEP handshake (upload_only) arrives before the bitfield.
-    if (this.deliverState(c, a, b, infoB, 'ltep')) return;
-    if (this.deliverState(c, b, a, infoA, 'ltep')) return;
-    this.deliverState(c, a, b, infoB, 'bitfield');
-    this.deliverState(c, b, a, infoA, 'bitfield');
+    // Each end sends its LTEP handshake and then its bitfield as soon as its own handshake is
+    // done, so both arrive before any FIN. An end that closes on the LTEP upload_only reads no
+    // further (libtorrent #7700); the other end still reads the closer's LTEP and bitfield.
+    const aCloses = closesOnLtep(a, b);
+    const bCloses = closesOnLtep(b, a);
+    this.deliverState(a, b, infoB, 'ltep');
+    this.deliverState(b, a, infoA, 'ltep');
+    if (aCloses === null) this.deliverState(a, b, infoB, 'bitfield');
+    if (bCloses === null) this.deliverState(b, a, infoA, 'bitfield');
+    if (aCloses !== null) return this.close(c, a, aCloses, bCloses !== null);
+    if (bCloses !== null) return this.close(c, b, bCloses);
 
     s.transfers.connectionOpened(c, now);
     if (s.pexAllowed) {
@@ -188,23 +210,29 @@ export class Links implements LinkIndex {
     if (s.pexAllowed) s.pex.start(c);
   }
 
-  /**
-   * `to` learns what `from` advertises; `info` is to's record of from (looked up once per
-   * handshake: records in use are never dropped). Returns true when `to` closed the link on it.
-   */
-  private deliverState(c: Connection, to: Peer, from: Peer, info: PeerInfo | undefined, via: RemoteState['via']): boolean {
-    const done = from.done;
-    if (info) {
-      const st = this.stateArg;
-      st.via = via;
-      st.seed = st.uploadOnly = done;
-      to.policy.onRemoteState(info, this.s.env.now, st);
+  /** `to` learns what `from` advertises; `info` is to's record of from (looked up once per handshake: records in use are never dropped). */
+  private deliverState(to: Peer, from: Peer, info: PeerInfo | undefined, via: RemoteState['via']): void {
+    if (!info) return;
+    const st = this.stateArg;
+    st.via = via;
+    st.seed = st.uploadOnly = from.done;
+    to.policy.onRemoteState(info, this.s.env.now, st);
+  }
+
+  /** `p` completed: the ends of its open links read the `have` that made it a seed. */
+  tellCompleted(p: Peer): void {
+    const now = this.s.env.now;
+    const st = this.stateArg;
+    for (let i = 0; i < p.conns.length; i++) {
+      const c = p.conns[i]!;
+      if (c.state !== ConnState.Open) continue;
+      const other = c.other(p);
+      const info = other.policy.get(p.id);
+      if (!info) continue;
+      st.via = 'have';
+      st.seed = st.uploadOnly = true;
+      other.policy.onRemoteState(info, now, st);
     }
-    if (via !== 'ltep') return false;
-    const reason = closesOnLtep(to, from);
-    if (reason === null) return false;
-    this.close(c, to, reason);
-    return true;
   }
 
   /** Whether p and q have an open link other than c (it is listed at both ends: scan the shorter). */
@@ -267,8 +295,13 @@ export class Links implements LinkIndex {
     this.finishFailed(c, 'handshake', 'refused');
   }
 
-  /** Closes an open (handshaked) connection; the reason is decided by the caller's rule. */
-  close(c: Connection, by: Peer, reason: CloseReason): void {
+  /**
+   * Closes an open (handshaked) connection; the reason is decided by the caller's rule. Each end
+   * is told the close as it sees it: the closer its reason, the other end `peer_left` (it reads
+   * EOF), unless `mutual`: both ends decided the same close on what they read (two finished
+   * libtorrent ends reading each other's LTEP upload_only).
+   */
+  close(c: Connection, by: Peer, reason: CloseReason, mutual = false): void {
     const s = this.s;
     const env = s.env;
     const now = env.now;
@@ -291,28 +324,27 @@ export class Links implements LinkIndex {
     b.handshaked--;
     const pieceBytes = c.pieceBytes;
     c.outcome = pieceBytes > 0 ? 'useful' : 'wasted';
-    const arg = this.closeArg;
-    arg.reason = reason;
-    arg.severity = severityOf(reason);
-    arg.pieceBytes = pieceBytes;
-    const infoB = a.policy.get(b.id);
-    if (infoB) {
-      arg.byUs = by === a;
-      arg.outgoing = true;
-      a.policy.onClose(infoB, now, arg);
-    }
-    const infoA = b.policy.get(a.id);
-    if (infoA) {
-      arg.byUs = by === b;
-      arg.outgoing = false;
-      b.policy.onClose(infoA, now, arg);
-    }
+    const infoB = c.aRecorded ? a.policy.get(b.id) : undefined;
+    if (infoB) a.policy.onClose(infoB, now, this.seen(by === a || mutual, reason, pieceBytes, true));
+    const infoA = c.bRecorded ? b.policy.get(a.id) : undefined;
+    if (infoA) b.policy.onClose(infoA, now, this.seen(by === b || mutual, reason, pieceBytes, false));
     const overhead = pieceBytes > 0 ? 0 : handshakeOverheadBytes(s.scenario.network.encryption, s.pieces, a.done, b.done);
     s.observer.close(c, now, reason, overhead);
     this.release(c);
     s.dialer.wake(a);
     s.dialer.wake(b);
     if (a.behaviour === 'hammer' && by !== a) s.dialer.hammer(a, b);
+  }
+
+  /** The close as one end sees it (a reused record: policies read it during the call only). */
+  private seen(decided: boolean, reason: CloseReason, pieceBytes: number, outgoing: boolean): CloseInfo {
+    const arg = this.closeArg;
+    arg.byUs = decided;
+    arg.reason = decided ? reason : 'peer_left';
+    arg.severity = decided ? severityOf(reason) : 'normal';
+    arg.pieceBytes = pieceBytes;
+    arg.outgoing = outgoing;
+    return arg;
   }
 }
 

@@ -55,7 +55,8 @@ export class PeerLifecycle {
     p.now = now;
     s.observer.peerOnline(p, now);
     s.transfers.peerOnline(p);
-    if (p.behaviour !== 'ghost') s.tracker.add(p.id);
+    // Ghosts are listed too: that is what makes them ghosts (dials to them time out).
+    s.tracker.add(p.id);
     s.discovery.announceSoon(p);
     if (first) {
       if (p.done) this.scheduleDeparture(p);

@@ -2,7 +2,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { HostView, ReconnectPolicy } from '../policies/policy.js';
 import type { Behaviour } from '../scenario/schema.js';
 import { Bitfield } from './bitfield.js';
-import type { ClientKind } from './client-kind.js';
+import type { ClientKind, DialState } from './client-kind.js';
 import type { Connection, Flow } from './connection.js';
 import type { PieceStore } from './piece-store.js';
 
@@ -107,6 +107,7 @@ export class Peer implements HostView {
   maintainHandle = -1;
   /** Scratch for select(); one per peer so nothing is allocated per pulse. */
   readonly dialOut: Int32Array;
+  private readonly dialScratch = { handshaked: 0, sockets: 0, done: false, stealsSocketSlots: false };
   /** Handshaked connections (the `connections` of HostView counts every open socket). */
   handshaked = 0;
   pieceBytesDown = 0;
@@ -140,6 +141,16 @@ export class Peer implements HostView {
     this.avail = startsAsSeed ? null : store.availOf(id);
     this.dialOut = new Int32Array(Math.max(64, kind.peerLimit));
     this.pulsePhase = pulsePhase;
+  }
+
+  /** What the client kind's dial budget reads (one reused record: the pulse allocates nothing). */
+  dialState(): DialState {
+    const d = this.dialScratch;
+    d.handshaked = this.handshaked;
+    d.sockets = this.conns.length;
+    d.done = this.done;
+    d.stealsSocketSlots = this.policy.socketCap !== 'always';
+    return d;
   }
 
   get connections(): number {

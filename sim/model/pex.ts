@@ -79,7 +79,7 @@ export class Pex {
       for (let i = 0; i < ids.length && sent < max; i++) {
         const meta = metas[i]!;
         if ((meta & LINK_OPEN) === 0 || i === own || ids[i] === rid) continue;
-        this.learn(receiver, ids[i]!, done, (meta & LINK_OUT) !== 0);
+        this.learn(sender, receiver, ids[i]!, done, (meta & LINK_OUT) !== 0);
         sent++;
       }
     } else {
@@ -91,7 +91,7 @@ export class Pex {
         if (live[slot] !== sender.recentGen[i] || slot === c.slot) continue;
         const q = sender.recentPeer[i]!;
         if (q === rid) continue;
-        this.learn(receiver, q, done, sender.recentOut[i]!);
+        this.learn(sender, receiver, q, done, sender.recentOut[i]!);
         sent++;
       }
     }
@@ -107,13 +107,18 @@ export class Pex {
   }
 
   /**
-   * The receiver learns q from a PEX message, with the flags a client sets: seed when the sender
-   * saw a full bitfield; connectable when the sender reached q by dialling.
+   * The receiver learns q from a PEX message, with the flags the sender's client sets (its
+   * policy's advertise(): Transmission's pool flags, libtorrent's link state); by default seed
+   * when q is done and connectable when the sender reached q by dialling.
    */
-  private learn(receiver: Peer, q: number, done: Uint8Array, dialled: boolean): void {
+  private learn(sender: Peer, receiver: Peer, q: number, done: Uint8Array, dialled: boolean): void {
     const flags = this.flagsArg;
-    flags.seed = flags.uploadOnly = done[q] !== 0;
-    flags.connectable = dialled ? true : undefined;
+    const policy = sender.policy;
+    if (policy.advertise !== undefined) policy.advertise(q, flags);
+    else {
+      flags.seed = flags.uploadOnly = done[q] !== 0;
+      flags.connectable = dialled ? true : undefined;
+    }
     this.s.discovery.note(receiver, q, Source.Pex, flags);
   }
 }

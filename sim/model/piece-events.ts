@@ -8,13 +8,18 @@ export class PieceEvents {
   constructor(private readonly s: Swarm) {}
 
   pieceDone(f: Flow, now: number): void {
+    this.blocksMoved(f, now);
+    if (f.down.done) this.completed(f.down, now);
+  }
+
+  /** Piece data moved on f: both ends' data clocks (upstream stamps every block, both ways). */
+  blocksMoved(f: Flow, now: number): void {
     const up = f.up;
     const down = f.down;
     const iu = up.policy.get(down.id);
     if (iu) up.policy.onPieceData(iu, now);
     const id = down.policy.get(up.id);
     if (id) down.policy.onPieceData(id, now);
-    if (down.done) this.completed(down, now);
   }
 
   /** A hash failure: one strike on this link for the receiver, who bans the sender at the client's limit. */
@@ -30,6 +35,7 @@ export class PieceEvents {
     p.completedAt = now;
     s.observer.peerCompleted(p, now);
     s.lifecycle.scheduleDeparture(p);
+    s.links.tellCompleted(p);
     // Links to other done peers are now seed-to-seed.
     for (let i = p.conns.length - 1; i >= 0; i--) {
       const c = p.conns[i]!;

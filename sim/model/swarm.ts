@@ -68,6 +68,7 @@ export class Swarm {
       {
         pieceDone: (f, now) => this.pieceEvents.pieceDone(f, now),
         pieceFailed: (f) => this.pieceEvents.pieceFailed(f),
+        blocksMoved: (f, now) => this.pieceEvents.blocksMoved(f, now),
       },
       this.conns,
       peers,

@@ -12,6 +12,8 @@ export interface TransferHooks {
   pieceDone(f: Flow, now: number): void;
   /** A piece from f.up failed its hash check at f.down (the data moved, the piece did not count). */
   pieceFailed(f: Flow, now: number): void;
+  /** Blocks of an unfinished piece moved on f up to now (the link closes mid-piece). */
+  blocksMoved(f: Flow, now: number): void;
 }
 
 /** Pieces a downloader picks at random before switching to rarest first (BitTorrent's start-up). */
@@ -439,6 +441,7 @@ export class Transfers {
       this.settle(f, now);
       const partial = f.bytesDone;
       addBytes(f, partial);
+      if (partial > 0) this.hooks.blocksMoved(f, now);
       f.up.pieceBytesUp += partial;
       f.down.pieceBytesDown += partial;
       f.down.busy.clear(f.piece);

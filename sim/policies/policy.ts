@@ -17,6 +17,13 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
   /** The registered name, with parameters if any (e.g. `exp-backoff:base=5`). */
   readonly name: string;
 
+  /**
+   * Optional: when Transmission's global socket cap limits dials. 'always' (4.0.6, main before
+   * #6712's era ended: `initiate_connection` returns at the cap); otherwise only while the
+   * client is done (4.1: downloading torrents may "steal" slots). libtorrent ignores it.
+   */
+  readonly socketCap?: 'always' | 'when-done';
+
   /** The record of a known peer, or undefined if unknown (or forgotten). */
   get(remote: number): I | undefined;
 
@@ -74,6 +81,36 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
    */
   connectTimeout?(info: I): number;
 
+  /**
+   * Optional: the ut_pex flags this client sends for `remote`, the far end of one of its open
+   * links, read from its own record (Transmission sends its pool entry's flags; libtorrent what
+   * the link learned, and never the connectable flag). Writes `seed`, `uploadOnly` and
+   * `connectable` into `out`. Without it: seed when the remote is done, connectable when this
+   * side dialled it.
+   */
+  advertise?(remote: number, out: PeerFlags): void;
+
+  /**
+   * Optional: whether the next dial to this peer is uTP (libtorrent: `supports_utp`, true until a
+   * uTP attempt to it failed). Without it every dial is TCP.
+   */
+  utpFirst?(info: I): boolean;
+
+  /**
+   * Optional, with utpFirst: a uTP attempt failed (refused or timed out). libtorrent marks the
+   * peer as not supporting uTP and closes with the `normal` class (no failcount); the host then
+   * dials the peer again at once over TCP (`fast_reconnect`). onConnectFailure is not called.
+   */
+  onUtpFailure?(info: I, now: number): void;
+
+  /**
+   * Optional: this end completed the handshake but dropped it at once, before its pool saw it
+   * (Transmission at its peer limit: `on_handshake_done` returns "too many peers already"), so
+   * the record is untouched but for being free again. Nothing else is called for the
+   * connection. Without it the end sees onHandshake and then onClose(`too_many_peers`).
+   */
+  onAbandoned?(info: I, now: number): void;
+
   onDial(info: I, now: number): void;
   /** The outgoing TCP connection failed: refused at once, or timed out (nothing read either way). */
   onConnectFailure(info: I, now: number, reason: ConnectFailure): void;
@@ -83,7 +120,10 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
   onHandshakeFailure(info: I, now: number, outgoing: boolean, readAnything: boolean): void;
   /** BitTorrent handshake (and extension handshake) complete: the peer is connected. */
   onHandshake(info: I, now: number, outgoing: boolean): void;
-  /** What the remote advertised on this connection, in wire order (LTEP upload_only, then bitfield). */
+  /**
+   * What the remote advertised on this connection, in wire order: LTEP upload_only, then the
+   * bitfield (or have-all/none), then `have` when it completes during the connection.
+   */
   onRemoteState(info: I, now: number, state: RemoteState): void;
   /** Piece data moved on the connection with this peer (either direction). */
   onPieceData(info: I, now: number): void;
@@ -103,27 +143,29 @@ export const NO_FLAGS: PeerFlags = Object.freeze({});
 export type ConnectFailure = 'refused' | 'timeout';
 
 export interface RemoteState {
-  /** 'ltep' = the extension handshake's upload_only; 'bitfield' = bitfield or have-all/none. */
-  via: 'ltep' | 'bitfield';
+  /**
+   * 'ltep' = the extension handshake's upload_only; 'bitfield' = bitfield or have-all/none;
+   * 'have' = the remote's last `have` made it a seed during the connection (libtorrent also
+   * sends the upload_only extension message then).
+   */
+  via: 'ltep' | 'bitfield' | 'have';
   seed: boolean;
   uploadOnly: boolean;
 }
 
 /**
- * Why a handshaked connection closed. The host decides the reason (sim/model/close-reasons.ts);
- * policies read it through `byUs`, `severity` and `pieceBytes`.
+ * Why a handshaked connection closed, as the end that decided it sees it. Every close is decided
+ * in sim/model/close-rules.ts; summary.csv splits wasted handshakes by these reasons.
  */
 export type CloseReason =
   | 'seed_seed' // both sides upload-only: nothing to ask for (Transmission 30 s rule, libtorrent upload_upload_connection)
-  | 'uninteresting' // we want nothing from an upload-only peer (libtorrent uninteresting_upload_peer)
-  | 'idle' // no piece data for the client's idle limit
-  | 'too_many_peers' // accepted, then dropped at the peer limit or by a cull
+  | 'uninteresting' // neither side interested in the other for libtorrent's inactivity_timeout near the limit (timed_out_no_interest)
+  | 'idle' // no piece data for the client's idle limit (Transmission's sliding 60-300 s)
+  | 'too_many_peers' // accepted, then dropped at the peer limit
   | 'duplicate' // already connected to this peer
-  | 'peer_left' // the remote went away (EOF, reset)
   | 'local_left' // this side left the swarm or stopped
-  | 'dropped' // the remote closed right after the handshake with no reason given (misbehaving)
-  | 'banned' // too many bad pieces
-  | 'protocol_error';
+  | 'dropped' // closed with no reason given: a drop_after_handshake client; in ingested logs, a close whose cause the log does not name
+  | 'banned'; // too many bad pieces
 
 export const CLOSE_REASONS: readonly CloseReason[] = [
   'seed_seed',
@@ -131,18 +173,25 @@ export const CLOSE_REASONS: readonly CloseReason[] = [
   'idle',
   'too_many_peers',
   'duplicate',
-  'peer_left',
   'local_left',
   'dropped',
   'banned',
-  'protocol_error',
 ];
 
+/**
+ * A close as one end sees it: the closer reads its own reason; the other end only reads EOF (the
+ * wire carries no reason), which is `peer_left` whatever the closer decided.
+ */
+export type SeenReason = CloseReason | 'peer_left';
+
 export interface CloseInfo {
-  reason: CloseReason;
+  reason: SeenReason;
   /** True when this host decided to close; false when the remote closed or the socket failed. */
   byUs: boolean;
-  /** libtorrent's error severity: 'failure' and 'peer_error' count as failures there. */
+  /**
+   * libtorrent's error class as this end sees it: 'failure' and 'peer_error' count as failures
+   * there. The end that reads EOF sees 'normal' (libtorrent closes on EOF with the default class).
+   */
   severity: 'normal' | 'failure' | 'peer_error';
   /** Piece payload bytes moved on this connection, both directions. */
   pieceBytes: number;

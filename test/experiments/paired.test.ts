@@ -33,10 +33,11 @@ describe('paired differences on the default scenario', () => {
       expect(w.diff, metric).not.toBe(0);
       expect(w.paired, metric).toBeLessThan(w.unpaired / 2);
     }
-    // What the policy does not touch is identical run for run: the paired difference is exactly 0.
-    const same = halfWidths('swarm_piece_bytes');
-    expect(same.diff).toBe(0);
-    expect(same.paired).toBe(0);
-    expect(same.unpaired).toBeGreaterThan(0);
+    // What the subject policy barely touches (the leechers' convergence; the subject seeds'
+    // dials move a few blocks) differs run for run by a hair: the paired interval is a tiny
+    // fraction of the unpaired one.
+    const same = halfWidths('swarm_convergence_s');
+    expect(same.unpaired).toBeGreaterThan(10);
+    expect(same.paired).toBeLessThan(same.unpaired / 100);
   });
 });

@@ -5,29 +5,11 @@ import { Bitfield } from '../../sim/model/bitfield.js';
 import { RandomStream } from '../../sim/engine/random.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { loadScenario } from '../../sim/scenario/load.js';
-import { ScenarioSchema, type Scenario } from '../../sim/scenario/schema.js';
 import { InputError } from '../../sim/input-error.js';
-import { CONNECTION_COLUMNS } from '../../sim/metrics/columns.js';
+import { runTraced, testScenario } from './run-helpers.js';
 
-function scenario(over: Record<string, unknown>): Scenario {
-  return ScenarioSchema.parse({
-    duration: 1800,
-    torrent: { size: 8 * 1024 * 1024, piece_size: 256 * 1024 },
-    network: { rtt: { median: 0.05, sigma: 0 } },
-    subject: 'subject',
-    ...over,
-  });
-}
-
-function run(s: Scenario, policy = 'transmission-4.1', seed = 1) {
-  const { factory, params } = getPolicyFactory(policy);
-  const req = { scenario: s, policy, factory, params, rep: 0, seed, trace: 'all' as const };
-  const built = buildRun(req);
-  built.swarm.run();
-  const summary = built.recorder.finish(s.duration, built.swarm.conns);
-  const rows = built.recorder.trace.map((r) => Object.fromEntries(CONNECTION_COLUMNS.map((c, i) => [c, r[i]])));
-  return { ...built, summary, rows };
-}
+const scenario = testScenario;
+const run = runTraced;
 
 describe('pieces and choking', () => {
   it('rarest first picks the piece the fewest connected peers have', () => {
@@ -52,8 +34,10 @@ describe('pieces and choking', () => {
   });
 
   it('a seed unchokes at most its slots and the optimistic unchoke lets every leecher in', () => {
+    // 30 s optimistic rotations among 20 leechers, whose choked links the seed closes as idle
+    // after ~194 s (and re-dials): 1800 s gives every leecher a turn.
     const s = scenario({
-      duration: 900,
+      duration: 1800,
       torrent: { size: 64 * 1024 * 1024, piece_size: 256 * 1024 },
       population: {
         subject: { count: 1, role: 'seed', upload: 1e6 },

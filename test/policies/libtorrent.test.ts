@@ -96,17 +96,25 @@ describe('libtorrent anchors (§9, validation §7)', () => {
     expect(p.eligibleAt(info, hostView({ done: false }))).toBe(61);
   });
 
-  it('2.1 clears upload_only when an LTEP handshake says 0 (simulator choice)', () => {
+  it('2.1: an LTEP handshake only sets upload_only (bt_peer_connection.cpp:2038), a have that completes the peer sets seed and upload_only', () => {
     const p = make21();
     const info = p.learn(1, Source.Tracker, {}, 0) as LibtorrentInfo;
     p.onRemoteState(info, 1, UPLOAD_ONLY);
     expect(p.eligibleAt(info, hostView({ done: true }))).toBe(Infinity);
     p.onRemoteState(info, 2, { via: 'ltep', seed: false, uploadOnly: false });
-    expect(p.eligibleAt(info, hostView({ done: true }))).toBe(0);
+    expect(info.uploadOnly).toBe(true);
+    expect(p.eligibleAt(info, hostView({ done: true }))).toBe(Infinity);
+    const other = p.learn(2, Source.Tracker, {}, 0) as LibtorrentInfo;
+    p.onRemoteState(other, 3, { via: 'have', seed: true, uploadOnly: true });
+    expect(other.seed && other.uploadOnly).toBe(true);
     const p20 = make20();
     const i20 = p20.learn(1, Source.Tracker, {}, 0) as LibtorrentInfo;
     p20.onRemoteState(i20, 1, UPLOAD_ONLY);
     expect(i20.uploadOnly).toBe(false);
+    p20.onRemoteState(i20, 2, { via: 'have', seed: true, uploadOnly: true });
+    expect(i20.seed).toBe(true); // set_seed on the last have (peer_connection.cpp:2056): 2.0 stops re-dialling it
+    expect(i20.uploadOnly).toBe(false);
+    expect(p20.eligibleAt(i20, hostView({ done: true }))).toBe(Infinity);
   });
 });
 
@@ -260,5 +268,42 @@ describe('libtorrent candidate order and window (§1, §2)', () => {
     }
     for (const r of [1, 2, 3]) expect(b.dialTimes(r)).toEqual(a.dialTimes(r));
     expect(b.selects).toBeLessThan(a.selects / 5);
+  });
+});
+
+describe('audit fixes (shared/reference/audit.md)', () => {
+  it('#13: maybe_upload_only is cleared when a connection is attached and set by PEX only while unconnected', () => {
+    const p = make21();
+    const info = p.learn(1, Source.Pex, { seed: true }, 0) as LibtorrentInfo;
+    expect(info.maybeUploadOnly).toBe(true);
+    p.onDial(info, 1);
+    expect(info.maybeUploadOnly).toBe(false);
+    p.learn(1, Source.Pex, { seed: true }, 2); // connected: "we already know if it's a seed"
+    expect(info.maybeUploadOnly).toBe(false);
+    p.onConnectFailure(info, 16, 'timeout');
+    p.learn(1, Source.Pex, { seed: true }, 20);
+    expect(info.maybeUploadOnly).toBe(true);
+  });
+
+  it('#6: the first dial is uTP; a uTP failure costs no failcount and the next dial is TCP at once', () => {
+    const p = make20();
+    const info = p.learn(1, Source.Tracker, {}, 0) as LibtorrentInfo;
+    expect(p.utpFirst(info)).toBe(true);
+    p.onDial(info, 0);
+    p.onUtpFailure(info, 15);
+    expect(info.failcount).toBe(0);
+    expect(info.inUse).toBe(false);
+    expect(p.utpFirst(info)).toBe(false);
+  });
+
+  it('#5: PEX flags: seed as the link learned it, never connectable', () => {
+    const p = make20();
+    const info = p.learn(1, Source.Tracker, {}, 0) as LibtorrentInfo;
+    p.onDial(info, 0);
+    p.onHandshake(info, 1, true);
+    p.onRemoteState(info, 1, { via: 'bitfield', seed: true, uploadOnly: true });
+    const flags: { seed?: boolean; connectable?: boolean } = { connectable: true };
+    p.advertise(1, flags);
+    expect(flags).toMatchObject({ seed: true, connectable: undefined });
   });
 });

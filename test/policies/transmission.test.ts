@@ -90,8 +90,8 @@ describe('transmission-4.1 anchors (§9)', () => {
     p.onDial(info, 2000);
     p.onHandshake(info, 2001, true);
     expect(info.fails).toBe(2); // connect leaves it (#6917)
-    p.onClose(info, 2002, { reason: 'protocol_error', byUs: true, severity: 'peer_error', pieceBytes: 0, outgoing: true });
-    expect(info.fails).toBe(3); // ERANGE/EMSGSIZE: disconnect_soon
+    p.onClose(info, 2002, { reason: 'peer_left', byUs: false, severity: 'normal', pieceBytes: 0, outgoing: true });
+    expect(info.fails).toBe(3); // the remote closed: got_error → disconnect_soon
     close(false, 1000, 3000);
     expect(info.fails).toBe(0);
     // Saturates at 255.
@@ -422,14 +422,15 @@ describe('candidate cache (§5)', () => {
     expect(got).not.toContain(b.remote);
   });
 
-  it('never returns more than the budget, and takes only the budget from the cache', () => {
+  it('never returns more than the budget, and consumes K cache entries per pulse even past it (initiate_connection returns at the socket cap)', () => {
     const p = make41();
     for (let r = 1; r <= 50; r++) p.learn(r, Source.Tracker, {}, 0);
     const out = new Int32Array(50);
     expect(p.select(hostView(), 3, out)).toBe(3);
-    expect(p.cachedRemaining()).toBe(33);
+    expect(p.cachedRemaining()).toBe(27);
+    // Budget 0: the torrent is at its handshaked limit, skipped before the cache is read.
     expect(p.select(hostView(), 0, out)).toBe(0);
-    expect(p.cachedRemaining()).toBe(33);
+    expect(p.cachedRemaining()).toBe(27);
   });
 });
 
@@ -448,6 +449,63 @@ describe('nextWake', () => {
       for (const r of [1, 2, 3, 4]) expect(b.dialTimes(r)).toEqual(a.dialTimes(r));
       // main-2023 re-dials 1, 3 and 4 forever and 4.1 re-dials 4 (own close), so only 4.0 sleeps.
       if (make === make40) expect(b.selects).toBeLessThan(a.selects / 10);
+    }
+  });
+});
+
+describe('audit fixes (shared/reference/audit.md)', () => {
+  it('#3: main-2023 ranks seeds first (is_seed() ? 0 : 1 at 96de1706a^), 4.0 and 4.1 rank them last', () => {
+    const first = (p: TransmissionPolicy): number => {
+      p.learn(1, Source.Pex, { seed: true }, 0);
+      p.learn(2, Source.Pex, {}, 0);
+      const out = new Int32Array(9);
+      p.select(hostView({ done: false }), 1, out);
+      return out[0]!;
+    };
+    expect(first(makeMain())).toBe(1);
+    expect(first(make41())).toBe(2);
+    expect(first(make40())).toBe(2);
+  });
+
+  it('#2: an incoming connection resets 4.1 and main counts and unreachable (tr_peer_info::merge), not 4.0 (atoms by address)', () => {
+    for (const [make, reset] of [[make41, true], [makeMain, true], [make40, false]] as const) {
+      const p = make();
+      const info = p.learn(1, Source.Tracker, {}, 0) as TransmissionInfo;
+      p.onDial(info, 10);
+      p.onConnectFailure(info, 40, 'timeout'); // fails 1, unreachable
+      expect(info.fails).toBe(1);
+      p.onIncoming(info, 100);
+      p.onHandshake(info, 100.2, false);
+      expect(info.fails).toBe(reset ? 0 : 1);
+      expect(info.connectable).toBe(reset ? undefined : false);
+    }
+  });
+
+  it('#5: PEX flags come from the pool entry: 4.0 and main never learned the seed bit from a connection, 4.1 did', () => {
+    const full: RemoteState = { via: 'bitfield', seed: true, uploadOnly: true };
+    for (const [make, seed] of [[make40, false], [makeMain, false], [make41, true]] as const) {
+      const p = make();
+      const info = p.learn(1, Source.Tracker, {}, 0) as TransmissionInfo;
+      p.onDial(info, 0);
+      p.onHandshake(info, 1, true);
+      p.onRemoteState(info, 1, full);
+      const flags: { seed?: boolean; connectable?: boolean } = {};
+      p.advertise(1, flags);
+      expect(flags.seed).toBe(seed);
+      expect(flags.connectable).toBe(true); // we dialled it
+    }
+  });
+});
+
+describe('audit #14', () => {
+  it('4.0.6 counts a failed incoming handshake against the atom (keyed by address); main and 4.1 cannot match it', () => {
+    for (const [make, counts] of [[make40, true], [makeMain, false], [make41, false]] as const) {
+      const p = make();
+      const info = p.learn(1, Source.Tracker, {}, 0) as TransmissionInfo;
+      p.onIncoming(info, 5);
+      p.onHandshakeFailure(info, 6, false, false);
+      expect(info.fails).toBe(counts ? 1 : 0);
+      expect(info.connectable).toBe(counts ? false : undefined);
     }
   });
 });

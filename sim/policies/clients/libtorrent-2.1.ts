@@ -7,8 +7,10 @@ import { libtorrentFactory, type LibtorrentVariant } from './libtorrent-common.j
  *
  * PR #8519 persists `torrent_peer::upload_only`: LTEP `upload_only` sets it on the entry and a
  * finished client suppresses `seed ∨ upload_only`, so the #7700 seed is dialled once and then
- * left alone while the host stays finished. Clearing rule (reference: unconfirmed): simulator
- * choice, the entry takes the value of each LTEP handshake, so `upload_only = 0` clears it.
+ * left alone while the host stays finished. The LTEP handshake only sets it
+ * (`bt_peer_connection.cpp:2038-2039`); only an `upload_only = 0` extension message would clear
+ * it, and simulated seeds never revert. A peer that finishes during a connection sends the
+ * upload_only message: `seed` and `upload_only` are both set.
  */
 export const libtorrent21Variant: LibtorrentVariant = {
   name: 'libtorrent-2.1',

@@ -12,6 +12,7 @@ import {
   LibtorrentInfo,
   LibtorrentRows,
   MAYBE_UPLOAD_ONLY,
+  NO_UTP,
   PICKED,
   W,
   failcountOf,
@@ -68,8 +69,18 @@ export { LibtorrentInfo } from './libtorrent-entries.js';
  *   in window order, and advances the cursor exactly as the 300-entry scan does; nextWake reads
  *   the tree's minimum instead of scanning every record.
  * - Rate: one select per 1 s tick; at most min(30, ⌊(peerLimit − connections + 1) / 2⌋, budget)
- *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost` and uTP→TCP
- *   fast reconnects are not modelled.
+ *   attempts (`connection_speed` 30 with `smooth_connects`). `torrent_connect_boost` is not
+ *   modelled.
+ * - uTP first (`supports_utp` defaults true, `torrent_peer.hpp`; `peer_connection.cpp:4190-4215`
+ *   at v2.1.0): the first dial to a peer is uTP; when it fails (refused or timed out) the peer is
+ *   marked not to support uTP, the close is `normal` (no failcount) and the host dials it again
+ *   at once over TCP (`fast_reconnect`). A dead peer is dialled at 0, 15, 150 and 348 s.
+ * - `maybe_upload_only` (the PEX seed hint) is cleared when a connection is attached
+ *   (`peer_list.cpp:448`, at the dial or the incoming connection) and set by a PEX seed flag only
+ *   while the peer is not connected (`:1091`).
+ * - State read on a connection (onRemoteState): a bitfield or have-all/none sets or clears
+ *   `seed`; a `have` that completes the peer sets `seed` (`peer_connection.cpp:2056`); 2.1 keeps
+ *   `upload_only` (below).
  * - connectTimeout(info) = 15 + 3 × failcount (`peer_connect_timeout`).
  *
  * Peer-list size limit and weeding (§5; `erase_peers`, `is_erase_candidate`,
@@ -277,7 +288,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
         changed = true;
       }
     }
-    if ((flags.seed === true || flags.uploadOnly === true) && (b & MAYBE_UPLOAD_ONLY) === 0) {
+    if ((flags.seed === true || flags.uploadOnly === true) && (b & (MAYBE_UPLOAD_ONLY | CONNS_MASK)) === 0) {
       this.setBits(slot, b | MAYBE_UPLOAD_ONLY);
       changed = true;
     }
@@ -566,6 +577,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   override onDial(info: LibtorrentInfo, now: number): void {
     super.onDial(info, now);
     this.stamp(info.slot(), now);
+    this.clearMaybeUploadOnly(info.slot());
   }
 
   /** trust_points stand-in (read only by the erase order, and only once the record is idle). */
@@ -580,6 +592,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   onConnectFailure(info: LibtorrentInfo, now: number, _reason: ConnectFailure): void {
     const slot = info.slot();
     this.releaseSlot(slot);
+    this.touchSlot(slot); // learnedSlot() reads whether the peer is connected
     this.bump(slot);
     this.stamp(slot, now);
     this.rekeyIdle(slot);
@@ -588,6 +601,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   onHandshakeFailure(info: LibtorrentInfo, now: number, _outgoing: boolean, _readAnything: boolean): void {
     const slot = info.slot();
     this.releaseSlot(slot);
+    this.touchSlot(slot); // learnedSlot() reads whether the peer is connected
     this.stamp(slot, now);
     this.rekeyIdle(slot);
   }
@@ -604,14 +618,64 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   onRemoteState(info: LibtorrentInfo, _now: number, state: RemoteState): void {
     const slot = info.slot();
     const b = this.bitsAt(slot);
-    if (state.via === 'bitfield') this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
-    else if (this.variant.persistUploadOnly) this.setBits(slot, state.uploadOnly ? b | UPLOAD_ONLY : b & ~UPLOAD_ONLY);
+    const keep = this.variant.persistUploadOnly;
+    switch (state.via) {
+      case 'bitfield':
+        this.setBits(slot, state.seed ? b | SEED : b & ~SEED);
+        break;
+      case 'have':
+        // set_seed on the last have; 2.1 also reads the upload_only message sent on finishing.
+        if (state.seed) this.setBits(slot, b | SEED | (keep ? UPLOAD_ONLY : 0));
+        break;
+      case 'ltep':
+        // The LTEP handshake only ever sets upload_only (bt_peer_connection.cpp:2038-2039);
+        // only an upload_only=0 extension message clears it, which a seed never sends.
+        if (keep && state.uploadOnly) this.setBits(slot, b | UPLOAD_ONLY);
+        break;
+    }
     this.rekeyIdle(slot);
+  }
+
+  /**
+   * ut_pex flags (`ut_pex.cpp:152-157` at v2.1.0): seed when the link to the peer learned it is a
+   * seed (`p->is_seed()`: its bitfield or haves), never connectable (0x10 is not sent).
+   */
+  advertise(remote: number, out: PeerFlags): void {
+    const slot = this.slotOf(remote);
+    out.seed = out.uploadOnly = slot >= 0 && (this.bitsAt(slot) & SEED) !== 0;
+    out.connectable = undefined;
+  }
+
+  utpFirst(info: LibtorrentInfo): boolean {
+    return (this.bitsAt(info.slot()) & NO_UTP) === 0;
+  }
+
+  onUtpFailure(info: LibtorrentInfo, now: number): void {
+    const slot = info.slot();
+    this.releaseSlot(slot);
+    this.touchSlot(slot); // learnedSlot() reads whether the peer is connected
+    this.setBits(slot, this.bitsAt(slot) | NO_UTP);
+    this.stamp(slot, now);
+    this.rekeyIdle(slot);
+  }
+
+  override onIncoming(info: LibtorrentInfo, now: number): void {
+    super.onIncoming(info, now);
+    this.clearMaybeUploadOnly(info.slot());
+  }
+
+  /** A connection is attached: "no need to assume the peer is a seed anymore" (peer_list.cpp:448). */
+  private clearMaybeUploadOnly(slot: number): void {
+    const b = this.bitsAt(slot);
+    if ((b & MAYBE_UPLOAD_ONLY) === 0) return;
+    this.setBits(slot, b & ~MAYBE_UPLOAD_ONLY);
+    this.touchSlot(slot); // learnedSlot() reads it
   }
 
   onClose(info: LibtorrentInfo, now: number, close: CloseInfo): void {
     const slot = info.slot();
     this.closed(slot, now, close);
+    this.touchSlot(slot); // learnedSlot() reads whether the peer is connected
     if (close.severity !== 'normal') this.bump(slot);
     this.stamp(slot, now);
     this.rekeyIdle(slot);

@@ -17,7 +17,7 @@ export const F_BEP = ROW_WORDS + 1;
 /** trust_points stand-in (0–8). */
 export const F_TRUST = ROW_WORDS + 2;
 
-/** failcount (5 bits), then five flags. */
+/** failcount (5 bits), then six flags. */
 export const FAILCOUNT_SHIFT = ROW_BITS;
 export const FAILCOUNT_MAX = 31;
 export const EVER_CONNECTED = 1 << (ROW_BITS + 5);
@@ -27,6 +27,8 @@ export const MAYBE_UPLOAD_ONLY = 1 << (ROW_BITS + 7);
 export const PICKED = 1 << (ROW_BITS + 8);
 /** F_BEP holds the BEP 40 stand-in rank. */
 export const BEP40_KNOWN = 1 << (ROW_BITS + 9);
+/** A uTP attempt to the peer failed: `supports_utp` false, dials are TCP from now on. */
+export const NO_UTP = 1 << (ROW_BITS + 10);
 
 /** Erase rank of a slot in use or beyond the entries: never erased. */
 export const ER_IN_USE = 0x7fff;

@@ -21,6 +21,13 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  *   does: it has no candidate cache and re-ranks every pulse (`getPeerCandidates(session, max)`),
  *   which is what this policy does. The 5 s recent-data interval is present in 4.0.6
  *   (`MinimumReconnectIntervalSecs`, checked).
+ * - Dial budget (`makeNewPeerConnections` `:2386-2414`, `initiateConnection` `:2465`): the
+ *   torrent is skipped only when its handshaked peers reach the limit; otherwise all K are
+ *   taken and each stops only at the global 200 open sockets (`tr_peer_socket::limit_reached`),
+ *   downloading or not. Pending dials do not count against the 50.
+ * - Atoms are keyed by address, so an incoming connection reuses the atom: its count and
+ *   unreachable bit are not reset, and a failed incoming handshake counts +1 (unreachable when
+ *   nothing was read, `:1026-1044`). Candidates are ranked seeds last (`:2366`).
  */
 export const transmission40Variant: TransmissionVariant = {
   name: 'transmission-4.0',
@@ -36,6 +43,10 @@ export const transmission40Variant: TransmissionVariant = {
   flags: 'pex-or',
   pexClearsUnreachable: false,
   pruning: false,
+  seedOrder: 'seeds-last',
+  socketCap: 'always',
+  incomingFailuresCount: true,
+  incomingMerge: false,
 };
 
 export const transmission40 = transmissionFactory(transmission40Variant);

@@ -16,8 +16,16 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  *   have-all, have-none set or clear `seed`; a PEX upload-only flag sets `upload_only`.
  *   `is_upload_only()` = upload_only ∨ seed. A done client skips upload-only peers only when PEX
  *   is not allowed (with PEX it still connects to swap peers, then closes after 30 s idle).
- * - Score bit 1 = fruitless count ≠ 0. K = 9 per 500 ms pulse, cache of 36 rebuilt only when
- *   empty.
+ * - Score bit 1 = fruitless count ≠ 0; upload-only peers last (`:2672`). K = 9 per 500 ms
+ *   pulse, cache of 36 rebuilt only when empty.
+ * - Dial budget (`get_peer_candidates` `:2709,2737`, `initiate_connection` `:2782`): skipped only
+ *   when handshaked peers reach the limit; K taken every pulse; the global 200-socket cap
+ *   applies only while done ("allow downloading torrents to steal connection slots"), so a
+ *   downloading client with dead peers in its pool dials 18/s.
+ * - An incoming connection's peer gets a fresh `tr_peer_info`; the LTEP listen port merges it
+ *   into the pool entry (`tr_peer_info::merge` `:138-243`, "fruitless already the latest"
+ *   `:230`): the count becomes 0 and unreachable becomes unknown. Against a libtorrent seed
+ *   that dials in every 60 s, the count stays near 1.
  * - Pool pruning (§6, #6712) every 60 s when the pool exceeds peer_limit (done) or 3 × peer_limit,
  *   on its own timer (`maintain`) as upstream's `peer_info_pulse`, so also while the client sits
  *   at its peer limit. (It used to run inside select(), which the host does not call at the
@@ -37,6 +45,10 @@ export const transmission41Variant: TransmissionVariant = {
   flags: 'persist',
   pexClearsUnreachable: true,
   pruning: true,
+  seedOrder: 'seeds-last',
+  socketCap: 'when-done',
+  incomingFailuresCount: false,
+  incomingMerge: true,
 };
 
 export const transmission41 = transmissionFactory(transmission41Variant);

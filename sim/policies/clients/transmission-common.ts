@@ -57,7 +57,8 @@ import { Source } from '../source.js';
  *   that turns out not eligible gets its exact key; nextWake fixes the minimum the same way.
  * - Failures: a failed outgoing TCP connect or handshake counts +1 (saturating at 255) only if no
  *   other connection to the peer is established; nothing read → unreachable. Incoming handshake
- *   failures change nothing (upstream cannot match the ephemeral address to a pool entry).
+ *   failures change nothing in main and 4.1 (the ephemeral address matches no pool entry); 4.0.6
+ *   counts them (`incomingFailuresCount`).
  *   A failed attempt does not touch changedAt, so its wait counts from the attempt start.
  * - A close with reason `duplicate` (a completed handshake rejected as already connected) leaves
  *   the counter unchanged in every variant (§2: "changes nothing"); `banned` bans for good.
@@ -100,6 +101,29 @@ export interface TransmissionVariant {
   readonly pexClearsUnreachable: boolean;
   /** §6 pool pruning every 60 s above the cap (4.1). */
   readonly pruning: boolean;
+  /**
+   * Score bit "prefer peers that we might be able to upload to": `seeds-last` (4.0.6 `:2366`,
+   * 4.1.3 `:2672`) or `seeds-first` (main from #5773 to #6917: `is_seed() ? 0 : 1`).
+   */
+  readonly seedOrder: 'seeds-last' | 'seeds-first';
+  /**
+   * When the global socket cap (200) stops dials (`initiate_connection`): `always` (4.0.6, main
+   * at 96de1706a^) or `when-done` (4.1: downloading torrents may steal slots).
+   */
+  readonly socketCap: 'always' | 'when-done';
+  /**
+   * An incoming connection's peer gets a fresh `tr_peer_info` that the LTEP handshake's listen
+   * port merges into the pool entry (main, 4.1: `tr_peer_info::merge`): the count of the fresh
+   * info (0) is kept and an unreachable mark is reset to unknown. 4.0.6 keys atoms by address,
+   * so an incoming connection reuses the atom and resets nothing.
+   */
+  readonly incomingMerge: boolean;
+  /**
+   * A failed *incoming* handshake counts against the peer's entry (+1, unreachable when nothing
+   * was read): 4.0.6 finds the atom by address alone (`on_handshake_done` `:1026-1044`); main
+   * and 4.1 cannot match the ephemeral port to a pool entry.
+   */
+  readonly incomingFailuresCount: boolean;
 }
 
 /** Words of a row: the PeerInfo words, then lastConnectedAt. */
@@ -159,6 +183,7 @@ const P14 = 2 ** 14;
 
 export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   readonly name: string;
+  readonly socketCap: 'always' | 'when-done';
   private readonly cache: TopK;
   private cachePos = 0;
   private nextPrune = TRANSMISSION_PRUNE_PERIOD;
@@ -179,6 +204,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   ) {
     super(new RecordRows(W), true);
     this.name = name;
+    this.socketCap = variant.socketCap;
     const k = variant.perPulse;
     this.cache = new TopK(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
   }
@@ -277,11 +303,12 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     const failed =
       this.variant.failureBit === 'fails-nonzero' ? failsOf(b) !== 0 : (rows[o + F_LAST_CONNECTED_AT] as number) < attemptedAt;
     const uploadOnly = this.variant.flags === 'persist' ? (b & (UPLOAD_ONLY | SEED)) !== 0 : (b & SEED) !== 0;
+    const seedBit = this.variant.seedOrder === 'seeds-last' ? uploadOnly : !uploadOnly;
     return (
       (failed ? P46 : 0) +
       attemptedAt * P14 +
       (connectableOf(b) === true ? 0 : 1 << 13) +
-      (uploadOnly ? 1 << 12 : 0) +
+      (seedBit ? 1 << 12 : 0) +
       (lowestSource(b) << 8) +
       salt
     );
@@ -327,13 +354,14 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     if (budget <= 0) return 0;
     const cache = this.cache;
     if (this.variant.cacheFactor === 0 || this.cachePos >= cache.length) this.rebuild(host);
+    // K entries are consumed every pulse; past the budget (the socket cap) they are dropped
+    // undialled, as `initiate_connection` returns at the cap after the candidate was taken.
     let take = this.variant.perPulse;
-    if (take > budget) take = budget;
     if (take > cache.length - this.cachePos) take = cache.length - this.cachePos;
     let n = 0;
     for (let i = 0; i < take; i++) {
       const slot = cache.items[this.cachePos++] as number;
-      if (slot < 0) continue; // pruned since the rebuild
+      if (slot < 0 || n >= budget) continue; // pruned since the rebuild, or over the cap
       if ((this.bitsAt(slot) & (CONNS_MASK | BANNED)) !== 0) continue;
       out[n++] = this.remoteAt(slot);
     }
@@ -444,6 +472,19 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     rest.length = 0;
   }
 
+  /**
+   * PEX flags from the pool entry (`tr_peerMgrGetPeers` → the atom's flags in 4.0.6 `:1355`,
+   * `tr_peer_info::pex_flags()` in main `peer-mgr.h:351-385` and 4.1): the seed bit as this
+   * variant keeps it (never learned from a connection in 4.0 and main), connectable when known.
+   */
+  advertise(remote: number, out: PeerFlags): void {
+    const slot = this.slotOf(remote);
+    const b = slot < 0 ? 0 : this.bitsAt(slot);
+    const seed = (b & (this.variant.flags === 'persist' ? UPLOAD_ONLY | SEED : SEED)) !== 0;
+    out.seed = out.uploadOnly = seed;
+    out.connectable = connectableOf(b) === true ? true : undefined;
+  }
+
   onConnectFailure(info: TransmissionInfo, _now: number, _reason: ConnectFailure): void {
     const slot = info.slot();
     this.releaseSlot(slot);
@@ -457,10 +498,17 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   onHandshakeFailure(info: TransmissionInfo, _now: number, outgoing: boolean, readAnything: boolean): void {
     const slot = info.slot();
     this.releaseSlot(slot);
-    if (outgoing && establishedOf(this.bitsAt(slot)) === 0) {
+    if ((outgoing || this.variant.incomingFailuresCount) && establishedOf(this.bitsAt(slot)) === 0) {
       this.fail(slot);
       if (!readAnything) this.setConnectable(slot, false);
     }
+    this.rekeyIdle(slot);
+  }
+
+  /** A handshake dropped at the peer limit leaves the pool entry as it was (4.1.3 `:1427`). */
+  onAbandoned(info: TransmissionInfo, _now: number): void {
+    const slot = info.slot();
+    this.releaseSlot(slot);
     this.rekeyIdle(slot);
   }
 
@@ -469,6 +517,12 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     this.handshaked(slot, now);
     this.setWord(slot, F_LAST_CONNECTED_AT, this.word(slot, F_CHANGED));
     if (outgoing) this.setConnectable(slot, true);
+    else if (this.variant.incomingMerge) {
+      // The merged entry keeps the fresh info's count and forgets "unreachable" (we are
+      // connected to it, so the two disagree): peer-mgr.cc `tr_peer_info::merge`.
+      this.setBits(slot, withFails(this.bitsAt(slot), 0));
+      if (connectableOf(this.bitsAt(slot)) === false) this.clearConnectable(slot);
+    }
     if (this.variant.resetOnConnect) this.setBits(slot, withFails(this.bitsAt(slot), 0));
     this.rekeyIdle(slot);
   }
@@ -518,6 +572,11 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     this.touchSlot(slot);
   }
 
+  private clearConnectable(slot: number): void {
+    this.setBits(slot, this.bitsAt(slot) & ~(CONNECTABLE | CONNECTABLE_KNOWN));
+    this.touchSlot(slot);
+  }
+
   private fail(slot: number): void {
     const b = this.bitsAt(slot);
     const fails = failsOf(b);
@@ -527,11 +586,12 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
 
 /**
  * 4.1 `is_disconnecting_` (§7): set by `disconnect_soon()` when the remote closed or the socket
- * failed (`got_error`), on ERANGE/EMSGSIZE (here: `protocol_error`), blocklist updates and lost
- * duplicate resolution. Own closes (culls, idle, upload-only, stop) leave it unset.
+ * failed (`got_error`: this end read EOF, `peer_left`), on ERANGE/EMSGSIZE, blocklist updates
+ * and lost duplicate resolution (none of which the model produces). Own closes (culls, idle,
+ * upload-only, stop) leave it unset.
  */
 export function isDisconnecting(close: CloseInfo): boolean {
-  return !close.byUs || close.reason === 'protocol_error';
+  return !close.byUs;
 }
 
 /** A registry entry for a Transmission variant (no parameters: it mirrors a release). */
