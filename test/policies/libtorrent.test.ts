@@ -246,6 +246,25 @@ describe('libtorrent candidate order and window (§1, §2)', () => {
     expect(new Set(got).size).toBe(got.length);
   });
 
+  it('a tick gives up after num_torrents + 1 empty tries: 3 refills before its first dial, 2 after one (session_impl.cpp:4563)', () => {
+    // 1 200 peers, all in use except one at 700 (window 3) and one at 1 000 (window 4).
+    const p = make21();
+    for (let r = 0; r < 1200; r++) p.learn(r, Source.Tracker, {}, 0);
+    for (let r = 0; r < 1200; r++) if (r !== 700 && r !== 1000) p.onDial(p.get(r) as LibtorrentInfo, 0);
+    const out = new Int32Array(64);
+    // Windows [0,300) and [300,600) are empty; the third refill finds 700, the cache then runs
+    // dry and two empty refills ([900,1200) holds 1000, so the first of them dials it).
+    expect([...out.slice(0, p.select(hostView({ now: 1, peerLimit: 200 }), 30, out))]).toEqual([700, 1000]);
+    // 1 500 peers, candidates in windows 2 and 5: after the dial of 400, windows 3 and 4 are
+    // two empty refills and end the tick; 1 300 waits for the next tick.
+    const q = make21();
+    for (let r = 0; r < 1500; r++) q.learn(r, Source.Tracker, {}, 0);
+    for (let r = 0; r < 1500; r++) if (r !== 400 && r !== 1300) q.onDial(q.get(r) as LibtorrentInfo, 0);
+    expect([...out.slice(0, q.select(hostView({ now: 1, peerLimit: 200 }), 30, out))]).toEqual([400]);
+    q.onDial(q.get(400) as LibtorrentInfo, 1);
+    expect([...out.slice(0, q.select(hostView({ now: 2, peerLimit: 200 }), 30, out))]).toEqual([1300]);
+  });
+
   it('rate: ≤ 30 per tick, smoothed to ⌊(limit − connections + 1) / 2⌋, ≤ budget', () => {
     const p = make21();
     for (let r = 0; r < 100; r++) p.learn(r, Source.Tracker, {}, 0);

@@ -61,8 +61,15 @@ export { LibtorrentInfo } from './libtorrent-entries.js';
  *   modelled); then scan order.
  * - `find_connect_candidates`: a persistent round-robin cursor scans at most min(N, 300) records
  *   and keeps the best 10; `connect_one_peer` drops cached entries that stopped being candidates,
- *   refills only when the cache is empty, and pops the front. Records keep insertion order
- *   until the first erase (below; libtorrent sorts by address; any fixed order serves).
+ *   refills only when the cache is empty, and pops the front. A tick stops after
+ *   `num_torrents + 1` consecutive calls that found nobody (`session_impl.cpp:4546-4563` at
+ *   v2.1.0, `steps_since_last_connect`): with one torrent, three empty refills when the tick has
+ *   dialled nobody yet, two after a dial. Each moves the cursor a window on. Records keep insertion order
+ *   until the first erase (below). libtorrent keeps them sorted by address (`peer_list.cpp:853`,
+ *   `:1037`, at v2.1.0); the simulator has no addresses, and an address order is unrelated to the
+ *   order peers are learned, as insertion order is. Below 300 records a window is the whole list
+ *   and order only breaks exact BEP 40 ties; above, which records share a window differs per run
+ *   but not in distribution.
  * - Implementation (same decisions, less work): each record's slot-tree key is the whole
  *   second from which it passes the refill filter (−∞ never connected, +∞ not a candidate),
  *   kept current by every event, so a refill reads only the window records whose key is ≤ now,
@@ -482,19 +489,22 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     if (this.cands.accepts(key, tie)) this.cands.push(key, tie, slot);
   }
 
-  /** connect_one_peer: the next cached candidate still a candidate, refilling once; or -1. */
+  /**
+   * connect_one_peer: the next cached candidate still a candidate; when the cache runs dry, one
+   * refill and its front; or -1 when that refill finds nobody.
+   */
   private connectOne(host: HostView): number {
     const cands = this.cands;
     const done = host.done;
     const uploadOnlyToo = this.variant.persistUploadOnly;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let refilled = false; ; refilled = true) {
       while (this.pos < cands.length) {
         const slot = cands.items[this.pos++] as number;
         if (slot >= 0 && idleCandidate(this.bitsAt(slot), done, uploadOnlyToo)) return slot;
       }
+      if (refilled) return -1;
       this.refill(host);
     }
-    return -1;
   }
 
   select(host: HostView, budget: number, out: Int32Array): number {
@@ -504,9 +514,16 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     if (max > budget) max = budget;
     const rows = this.table.rows;
     let n = 0;
+    let misses = 0;
     while (n < max) {
       const slot = this.connectOne(host);
-      if (slot < 0) break;
+      if (slot < 0) {
+        // try_connect_more_peers gives up after num_torrents + 1 steps without a connection (one
+        // torrent here): three empty refills before the first dial of a tick, two after one.
+        if (++misses === (n === 0 ? 3 : 2)) break;
+        continue;
+      }
+      misses = 0;
       rows[slot * W + F_BITS] = (rows[slot * W + F_BITS] as number) | PICKED;
       out[n++] = rows[slot * W + F_REMOTE] as number;
     }
