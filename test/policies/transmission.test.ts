@@ -497,6 +497,26 @@ describe('audit fixes (shared/reference/audit.md)', () => {
   });
 });
 
+describe('audit #15', () => {
+  it('main: a peer first met on an incoming connection becomes connectable at its handshake (on_got_port :868-874); 4.0 and 4.1 leave it unknown', () => {
+    for (const [make, connectable] of [[makeMain, true], [make41, undefined], [make40, undefined]] as const) {
+      const p = make();
+      const fresh = p.learn(1, Source.Incoming, {}, 0) as TransmissionInfo;
+      p.onIncoming(fresh, 0);
+      p.onHandshake(fresh, 0.2, false);
+      expect(fresh.connectable, p.name).toBe(connectable);
+      const flags: { seed?: boolean; connectable?: boolean } = {};
+      p.advertise(1, flags);
+      expect(flags.connectable, p.name).toBe(connectable);
+      // A peer the pool already knew from the tracker is merged, not marked.
+      const known = p.learn(2, Source.Tracker, {}, 0) as TransmissionInfo;
+      p.onIncoming(known, 1);
+      p.onHandshake(known, 1.2, false);
+      expect(known.connectable, p.name).toBeUndefined();
+    }
+  });
+});
+
 describe('audit #14', () => {
   it('4.0.6 counts a failed incoming handshake against the atom (keyed by address); main and 4.1 cannot match it', () => {
     for (const [make, counts] of [[make40, true], [makeMain, false], [make41, false]] as const) {

@@ -47,6 +47,7 @@ export const transmission40Variant: TransmissionVariant = {
   socketCap: 'always',
   incomingFailuresCount: true,
   incomingMerge: false,
+  incomingNewConnectable: false,
 };
 
 export const transmission40 = transmissionFactory(transmission40Variant);

@@ -49,6 +49,7 @@ export const transmission41Variant: TransmissionVariant = {
   socketCap: 'when-done',
   incomingFailuresCount: false,
   incomingMerge: true,
+  incomingNewConnectable: false,
 };
 
 export const transmission41 = transmissionFactory(transmission41Variant);

@@ -1,4 +1,4 @@
-import { BANNED, CONNECTABLE, CONNECTABLE_KNOWN, SEED, UPLOAD_ONLY, lowestSource } from '../peer-info.js';
+import { BANNED, CONNECTABLE, CONNECTABLE_KNOWN, SEED, SOURCES, UPLOAD_ONLY, lowestSource } from '../peer-info.js';
 import {
   CONNS_MASK,
   F_ATTEMPTED,
@@ -63,7 +63,8 @@ import { Source } from '../source.js';
  * - A close with reason `duplicate` (a completed handshake rejected as already connected) leaves
  *   the counter unchanged in every variant (§2: "changes nothing"); `banned` bans for good.
  * - Incoming connections are treated like outgoing ones for set_connected (upstream gives them a
- *   separate tr_peer_info that is merged later), except they never mark the peer connectable.
+ *   separate tr_peer_info that is merged later), except they never mark the peer connectable
+ *   (but see `incomingNewConnectable`, main).
  */
 export interface TransmissionVariant {
   readonly name: string;
@@ -124,6 +125,12 @@ export interface TransmissionVariant {
    * and 4.1 cannot match the ephemeral port to a pool entry.
    */
   readonly incomingFailuresCount: boolean;
+  /**
+   * A peer first met on an incoming connection becomes connectable once its LTEP handshake
+   * gives its listen port and no pool entry has that address and port (`on_got_port`,
+   * peer-mgr.cc:868-874 at 96de1706a^); 4.1.3 dropped the branch, 4.0.6 never had it.
+   */
+  readonly incomingNewConnectable: boolean;
 }
 
 /** Words of a row: the PeerInfo words, then lastConnectedAt. */
@@ -514,6 +521,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
 
   onHandshake(info: TransmissionInfo, now: number, outgoing: boolean): void {
     const slot = info.slot();
+    const brandNew = (this.bitsAt(slot) & SOURCES) === 1 << Source.Incoming && this.word(slot, F_LAST_CONNECTED_AT) === 0;
     this.handshaked(slot, now);
     this.setWord(slot, F_LAST_CONNECTED_AT, this.word(slot, F_CHANGED));
     if (outgoing) this.setConnectable(slot, true);
@@ -522,6 +530,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
       // connected to it, so the two disagree): peer-mgr.cc `tr_peer_info::merge`.
       this.setBits(slot, withFails(this.bitsAt(slot), 0));
       if (connectableOf(this.bitsAt(slot)) === false) this.clearConnectable(slot);
+      if (brandNew && this.variant.incomingNewConnectable) this.setConnectable(slot, true);
     }
     if (this.variant.resetOnConnect) this.setBits(slot, withFails(this.bitsAt(slot), 0));
     this.rekeyIdle(slot);

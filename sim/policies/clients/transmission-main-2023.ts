@@ -15,7 +15,8 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  * - Unreachable peers are never candidates; a successful outgoing handshake or a PEX connectable
  *   flag clears unreachable. An incoming connection's fresh `tr_peer_info` is merged into the
  *   pool entry at the LTEP port (`tr_peer_info::merge`, `peer-mgr.cc:143`): unreachable becomes
- *   unknown.
+ *   unknown. A peer with no pool entry at that port becomes connectable instead
+ *   (`on_got_port`, `:868-874`), so it ranks as known-connectable and PEX advertises it so.
  * - A done client skips peers whose pool entry is flagged seed (`is_peer_candidate`: "not if
  *   we're both seeds"). The entry's `is_seed_` is written only by `set_pex_flags()` (called from
  *   `ensure_info_exists` on every tracker/PEX/LTEP add, *overwriting* the bit: a tracker re-listing
@@ -49,6 +50,7 @@ export const transmissionMain2023Variant: TransmissionVariant = {
   socketCap: 'always',
   incomingFailuresCount: false,
   incomingMerge: true,
+  incomingNewConnectable: true,
 };
 
 export const transmissionMain2023 = transmissionFactory(transmissionMain2023Variant);
