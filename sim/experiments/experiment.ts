@@ -97,7 +97,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   try {
     const done = opts.resume ? journal.finished() : new Set<number>();
     const todo = selected.filter((r) => !done.has(r.index));
-    await execute(plan, todo, jobs, opts, out, done.size, (run, o) => journal.write(run, o));
+    await execute(plan, todo, jobs, opts, out, done.size, (run, o) => journal.write(run, o), (i) => journal.traceFileOf(i));
     const res = writeOutputs(out, plan.file, (i) => journal.readRecord(i), {
       indices: selected.map((r) => r.index),
       shard: opts.shard ?? null,
@@ -121,7 +121,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
 async function runInMemory(plan: Plan, selected: PlanRun[], jobs: number, opts: ExperimentOptions, started: number): Promise<ExperimentResult> {
   void started;
   const records = new Map<number, RunRecord>();
-  await execute(plan, selected, jobs, opts, null, 0, (run, o) => records.set(run.index, { ...o, key: run.key }));
+  await execute(plan, selected, jobs, opts, null, 0, (run, o) => records.set(run.index, { ...o, key: run.key }), () => null);
   const runs: RunSummary[] = selected.map((r) => {
     const x = records.get(r.index)!;
     return { index: r.index, ok: x.ok, error: x.error, summary: x.summary, events: x.events, wallSeconds: x.wallSeconds };
@@ -145,6 +145,7 @@ async function execute(
   outDir: string | null,
   skipped: number,
   record: (run: PlanRun, o: RunOutcome) => void,
+  traceFileOf: (index: number) => string | null,
 ): Promise<void> {
   const f = plan.file;
   opts.progress?.start?.({ total: todo.length, skipped, jobs, plan: f, outDir });
@@ -155,7 +156,7 @@ async function execute(
     // left with one at the end. The order of execution never shows in the files.
     const order = [...todo.filter((r) => r.trace !== 'none'), ...todo.filter((r) => r.trace === 'none')];
     await runTasks(
-      order.map((r) => taskOf(plan, r)),
+      order.map((r) => ({ ...taskOf(plan, r), traceFile: traceFileOf(r.index) })),
       {
         jobs,
         onOutcome: (o) => {

@@ -16,6 +16,8 @@ export const JOURNAL_DIR = '.runs';
 
 export interface RunRecord extends RunOutcome {
   key: string;
+  /** The run's connections.csv rows, when they went to a file of the journal (set on reading). */
+  connectionsPath?: string;
 }
 
 interface JournalHead {
@@ -82,6 +84,11 @@ export class Journal {
     return join(this.dir, `${String(index).padStart(6, '0')}.json`);
   }
 
+  /** Where run `index` writes its traced rows as it goes; its record, written after, commits it. */
+  traceFileOf(index: number): string {
+    return join(this.dir, `${String(index).padStart(6, '0')}.connections.csv`);
+  }
+
   /** Indices of runs recorded as finished successfully, whose key matches the plan. */
   finished(): Set<number> {
     const done = new Set<number>();
@@ -118,6 +125,10 @@ export class Journal {
   readRecord(index: number): RunRecord {
     const r = this.tryRead(index);
     if (!r || r.key !== this.plan.runs[index]?.key) throw new InputError(`${this.dir}: run ${index} is missing or does not match the plan`);
+    if (r.connectionsInFile) {
+      r.connectionsPath = this.traceFileOf(index);
+      if (!existsSync(r.connectionsPath)) throw new InputError(`${this.dir}: the trace of run ${index} is missing`);
+    }
     return r;
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CONNECTION_COLUMNS, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/columns.js';
 import { AtomicWriter, syncDir, writeFileAtomic } from './atomic.js';
 import { csvLine, csvLines, type Cell } from './format.js';
+import { copyInto } from './trace-file.js';
 import type { RunRecord } from './journal.js';
 import type { PlanFile, Shard } from './plan.js';
 import type { MetricValue } from './run-types.js';
@@ -77,7 +78,8 @@ export function writeOutputs(dir: string, plan: PlanFile, read: (index: number) 
       if (!r.ok) continue;
       summary.write(r.summaryCsv);
       ts.write(r.timeseriesCsv);
-      conn?.write(r.connectionsCsv);
+      if (conn && r.connectionsPath !== undefined) copyInto(conn, r.connectionsPath);
+      else conn?.write(r.connectionsCsv);
     }
     summary.commit();
     ts.commit();

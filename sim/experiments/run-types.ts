@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/schema.js';
 
 import type { MetricValue } from '../metrics/columns.js';
 import type { TraceMode } from '../metrics/recorder.js';
+import type { TraceSink } from '../metrics/trace-sink.js';
 
 export type { MetricValue, TraceMode };
 
@@ -17,6 +18,8 @@ export interface RunRequest {
   rep: number;
   seed: number;
   trace: TraceMode;
+  /** Where traced rows go as they come; default: kept in RunResult.connections. */
+  traceSink?: TraceSink;
 }
 
 export interface RunResult {
@@ -27,7 +30,7 @@ export interface RunResult {
   summary: Record<string, MetricValue>;
   /** One row per sampling interval, in TIMESERIES_COLUMNS order (first is t). */
   timeseries: number[][];
-  /** Rows in CONNECTION_COLUMNS order, when traced. */
+  /** Rows in CONNECTION_COLUMNS order, when traced into memory (none when RunRequest.traceSink was given). */
   connections: (string | number)[][];
   /** Events the engine processed (deterministic). */
   events: number;

@@ -4,6 +4,8 @@ import { InputError } from '../input-error.js';
 import type { Scenario } from '../scenario/schema.js';
 import { csvLines, type Cell } from './format.js';
 import { instantiate, type PolicyRef } from './policy-ref.js';
+import { DISCARD_TRACE } from '../metrics/trace-sink.js';
+import { TraceFile } from './trace-file.js';
 import type { MetricValue, RunRequest, RunResult, TraceMode } from './run-types.js';
 
 /**
@@ -21,6 +23,11 @@ export interface RunTask {
   prefix: string[];
   /** Module exporting `runOne(req, clock)`; default the swarm model. Tests swap in a fake. */
   runner?: string;
+  /**
+   * Where a traced run writes its connections.csv rows as it goes (the journal's file for this
+   * run); null drops them (nothing is written); absent keeps them in `connectionsCsv`.
+   */
+  traceFile?: string | null;
 }
 
 export interface RunOutcome {
@@ -35,6 +42,8 @@ export interface RunOutcome {
   summaryCsv: string;
   timeseriesCsv: string;
   connectionsCsv: string;
+  /** The trace went to RunTask.traceFile (committed), not into connectionsCsv. */
+  connectionsInFile?: boolean;
   events: number;
   wallSeconds: number;
 }
@@ -60,6 +69,7 @@ function runnerFor(module: string | undefined): Promise<RunFn> {
 /** Runs one task to an outcome; never throws: a failing run is an outcome with ok = false. */
 export async function executeTask(task: RunTask, clock: () => number): Promise<RunOutcome> {
   let started = clock();
+  let file: TraceFile | undefined;
   try {
     const run = await runnerFor(task.runner);
     const { factory, params } = await instantiate(task.policy);
@@ -74,11 +84,22 @@ export async function executeTask(task: RunTask, clock: () => number): Promise<R
       seed: task.seed,
       trace: task.trace,
     };
+    const to = task.traceFile;
+    if (task.trace !== 'none' && to === null) req.traceSink = DISCARD_TRACE;
+    else if (task.trace !== 'none' && typeof to === 'string') req.traceSink = file = new TraceFile(to, task.prefix, CONNECTION_COLUMNS.length);
     const result = run(req, clock);
+    // A runner that keeps its rows (one that ignores traceSink) still has them written.
+    if (req.traceSink) for (const row of result.connections) req.traceSink.row(row);
     const outcome = outcomeOf(task, result);
+    if (file) {
+      file.commit();
+      file = undefined;
+      outcome.connectionsInFile = true;
+    }
     outcome.wallSeconds = clock() - started;
     return outcome;
   } catch (e) {
+    file?.abort();
     return failedOutcome(task, e, clock() - started);
   }
 }
@@ -94,7 +115,7 @@ export function outcomeOf(task: RunTask, r: RunResult): RunOutcome {
     row.push(value);
   }
   const ts = r.timeseries.map((t) => [...pre, ...t] as Cell[]);
-  const conns = task.trace === 'none' ? [] : r.connections.map((c) => [...pre, ...c.slice(0, CONNECTION_COLUMNS.length)] as Cell[]);
+  const conns = task.trace === 'none' || task.traceFile !== undefined ? [] : r.connections.map((c) => [...pre, ...c.slice(0, CONNECTION_COLUMNS.length)] as Cell[]);
   return {
     index: task.index,
     ok: true,

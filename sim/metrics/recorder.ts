@@ -6,6 +6,7 @@ import type { Peer } from '../model/peer.js';
 import { GROUPS, SUMMARY_METRICS } from './columns.js';
 import { PairTimes } from './pair-times.js';
 import { quantile, settleTime } from './stats.js';
+import { TraceRows, type TraceRow, type TraceSink } from './trace-sink.js';
 
 /** What to trace into connections.csv. */
 export type TraceMode = 'none' | 'subject' | 'all';
@@ -63,7 +64,6 @@ export class MetricsRecorder implements SwarmObserver {
   readonly timeseries: number[][] = [];
   private readonly churnSeries: [number[], number[]] = [[], []];
   private readonly sampleTimes: number[] = [];
-  readonly trace: (string | number)[][] = [];
 
   constructor(
     private readonly peers: readonly Peer[],
@@ -71,7 +71,13 @@ export class MetricsRecorder implements SwarmObserver {
     private readonly traceMode: TraceMode,
     private readonly duration: number,
     private readonly interval: number,
+    readonly traceSink: TraceSink = new TraceRows(),
   ) {}
+
+  /** The traced rows when they are kept in memory (the default sink); else none. */
+  get trace(): TraceRow[] {
+    return this.traceSink instanceof TraceRows ? this.traceSink.rows : [];
+  }
 
   private integrate(c: Counters, now: number): void {
     c.peerSeconds += c.online * (now - c.lastT);
@@ -207,7 +213,7 @@ export class MetricsRecorder implements SwarmObserver {
     const { a, b } = conn;
     const closedBy = conn.closedBy === 'a' ? 'from' : conn.closedBy === 'b' ? 'to' : '';
     // Order must match CONNECTION_COLUMNS (columns.ts).
-    this.trace.push([
+    this.traceSink.row([
       conn.tDial,
       conn.tConnect < 0 ? '' : conn.tConnect,
       conn.tHandshake < 0 ? '' : conn.tHandshake,
