@@ -1,5 +1,4 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { writeReport } from '../../../reports/report.js';
 
 interface ReportArgs {
   dir: string;
@@ -18,6 +17,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .positional('dir', { type: 'string', describe: 'output folder of run, sweep or merge (holds summary.csv, timeseries.csv)', demandOption: true })
       .example('$0 report out/seed-heavy', 'rewrite out/seed-heavy/report.html and its plots') as unknown as Argv<ReportArgs>,
   handler: async (args: ArgumentsCamelCase<ReportArgs>) => {
+    const { writeReport } = await import('../../../reports/report.js');
     const r = await writeReport(String(args.dir));
     process.stdout.write(`report: ${r.html}\n`);
   },
