@@ -5,6 +5,7 @@ import { ConnState } from '../../sim/model/connection.js';
 import { swarmViolations } from '../../sim/model/invariants.js';
 import { getPolicyFactory, listPolicies } from '../../sim/policies/registry.js';
 import { ScenarioSchema, BEHAVIOURS } from '../../sim/scenario/schema.js';
+import { checkDraw, drawArb } from '../../bench/fuzz-scenarios.js';
 
 /** Random small swarms: every invariant of sim/model/invariants.ts after every event. */
 const group = fc.record({
@@ -71,5 +72,26 @@ describe('model invariants over random scenarios', () => {
       }),
       { numRuns: 40, seed: 20261128 },
     );
+  });
+});
+
+describe('the fuzz campaign (npm run fuzz, bench/fuzz-scenarios.ts)', () => {
+  it('draws only scenarios the schema accepts, with extremes among them', () => {
+    const draws = fc.sample(drawArb, { numRuns: 300, seed: 7 });
+    const parsed = draws.map((d) => ScenarioSchema.parse(d.scenario));
+    expect(parsed.some((s) => s.duration === 1)).toBe(true);
+    expect(parsed.some((s) => s.duration === 172_800)).toBe(true);
+    expect(parsed.some((s) => s.torrent.size / s.torrent.piece_size === 10_000)).toBe(true);
+    expect(parsed.some((s) => Object.values(s.population).reduce((n, g) => n + g.count, 0) === 1)).toBe(true);
+    expect(new Set(draws.map((d) => d.policy)).size).toBe(listPolicies().length);
+  });
+
+  it('reports a crash and a hang as such, and passes a sound draw', () => {
+    const [d] = fc.sample(drawArb, { numRuns: 1, seed: 3 });
+    const sound = { ...d!, scenario: { ...d!.scenario, duration: 600 } };
+    expect(checkDraw(sound, { maxEvents: 1e7 }).verdict).toBe('ok');
+    expect(checkDraw({ ...sound, policy: 'no-such-policy' }, { maxEvents: 1e7 })).toMatchObject({ verdict: 'crash', detail: expect.stringContaining("unknown policy 'no-such-policy'") });
+    const busy = { ...sound, scenario: { ...sound.scenario, population: { subject: { count: 3, role: 'seed' }, l: { count: 3, role: 'leecher' } } } };
+    expect(checkDraw(busy, { maxEvents: 50 }).verdict).toBe('hang');
   });
 });
