@@ -16,8 +16,32 @@ export function tempName(file: string): string {
 /** Writes a whole file atomically and durably. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const w = new AtomicWriter(file);
-  w.write(data);
-  w.commit();
+  try {
+    w.write(data);
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** A write refused for want of space (device full, quota, file-size limit). */
+export function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
+}
+
+/**
+ * The output folder's disk filled up: exit 2 with one line. The runs finished before stay in the
+ * journal, so `--resume` completes the output once there is space again.
+ */
+export class DiskFullError extends InputError {
+  override readonly name: string = 'DiskFullError';
+  constructor(outDir: string, e: unknown) {
+    super(
+      `--out ${outDir}: the disk is full (${errCode(e)}); no output file was written. The runs finished so far are kept in ${outDir}/.runs: free some space, then run the same command again with --resume`,
+    );
+  }
 }
 
 /** A file written piece by piece under a temporary name, renamed into place by commit(). */
@@ -43,7 +67,13 @@ export class AtomicWriter {
     renameSync(this.tmp, this.file);
   }
   abort(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* closing a file whose last write failed may fail again: the file goes anyway */
+      }
+    }
     this.fd = -1;
     rmSync(this.tmp, { force: true });
   }
@@ -105,6 +135,8 @@ export function errCode(e: unknown): string {
     ENOTDIR: 'a parent is not a directory',
     ENOENT: 'no such file or directory',
     ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large',
     EEXIST: 'already exists',
   };
   return (code && map[code]) ?? code ?? String((e as Error).message ?? e);

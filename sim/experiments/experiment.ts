@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { wallSeconds } from './wall-clock.js';
 import { InputError } from '../input-error.js';
 import { readScenarioFile, type ScenarioSource } from '../scenario/load.js';
-import { ensureOutputDir, errCode, removeStaleTemps } from './atomic.js';
+import { DiskFullError, ensureOutputDir, errCode, isDiskFull, removeStaleTemps } from './atomic.js';
 import { Journal, type RunRecord } from './journal.js';
-import { compare, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
+import { compare, OUTPUT_FILES, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
 import { buildPlan, shardRuns, taskOf, type Plan, type PlanFile, type PlanInput, type PlanRun, type Shard } from './plan.js';
 import { runTasks } from './pool.js';
 import type { RunOutcome } from './task.js';
@@ -98,19 +98,31 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     const done = opts.resume ? journal.finished() : new Set<number>();
     const todo = selected.filter((r) => !done.has(r.index));
     await execute(plan, todo, jobs, opts, out, done.size, (run, o) => journal.write(run, o), (i) => journal.traceFileOf(i));
-    const res = writeOutputs(out, plan.file, (i) => journal.readRecord(i), {
-      indices: selected.map((r) => r.index),
-      shard: opts.shard ?? null,
-      wallSeconds: wallSeconds() - started,
-      jobs,
-    });
+    let res: ReturnType<typeof writeOutputs>;
+    try {
+      res = writeOutputs(out, plan.file, (i) => journal.readRecord(i), {
+        indices: selected.map((r) => r.index),
+        shard: opts.shard ?? null,
+        wallSeconds: wallSeconds() - started,
+        jobs,
+      });
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      // Some files may have been renamed into place before the disk filled: none stays, so the
+      // folder never holds a mix of old and new (the journal rebuilds them all on --resume).
+      for (const name of OUTPUT_FILES) rmSync(join(out, name), { force: true });
+      throw new DiskFullError(out, e);
+    }
     // A complete, unsharded output needs no journal (it only serves --resume and merge): drop it
     // rather than keep every run's rows twice. Shards keep theirs for merge; failed runs keep
     // theirs so --resume re-runs just those.
     if (!opts.shard && res.failures.length === 0) rmSync(journal.dir, { recursive: true, force: true });
     return { plan: plan.file, outDir: out, runs: res.runs, failures: res.failures, comparison: res.comparison, files: res.files.map((f) => join(out, f)), skipped: done.size };
   } catch (e) {
-    if (e instanceof InputError) {
+    if (e instanceof DiskFullError) {
+      removeStaleTemps(out);
+      removeStaleTemps(journal.dir);
+    } else if (e instanceof InputError) {
       if (created) rmSync(created, { recursive: true, force: true });
       else if (!opts.resume) rmSync(journal.dir, { recursive: true, force: true });
     }
@@ -161,11 +173,17 @@ async function execute(
         jobs,
         onOutcome: (o) => {
           const run = f.runs[o.index]!;
+          if (o.diskFull) throw new DiskFullError(outDir ?? '.', { code: 'ENOSPC' });
           if (!o.ok && o.userError && opts.stopOnUserError) {
             const pol = f.policies[run.policy]!.label;
             throw new InputError(`${(o.error ?? '').replace(/^\w*Error: /, '')} (policy ${pol}, rep ${run.rep}, seed ${run.seed})`);
           }
-          record(run, o);
+          try {
+            record(run, o);
+          } catch (e) {
+            if (isDiskFull(e)) throw new DiskFullError(outDir ?? '.', e);
+            throw e;
+          }
           done++;
           if (!o.ok) failed++;
           opts.progress?.run?.({

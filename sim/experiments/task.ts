@@ -6,6 +6,7 @@ import { csvLines, type Cell } from './format.js';
 import { instantiate, type PolicyRef } from './policy-ref.js';
 import { DISCARD_TRACE } from '../metrics/trace-sink.js';
 import { TraceFile } from './trace-file.js';
+import { isDiskFull } from './atomic.js';
 import type { MetricValue, RunRequest, RunResult, TraceMode } from './run-types.js';
 
 /**
@@ -37,6 +38,8 @@ export interface RunOutcome {
   error: string | null;
   /** The failure is the user's (a policy module that throws or breaks the seam), not a bug. */
   userError?: boolean;
+  /** The run failed writing its trace to a full disk: the experiment stops (DiskFullError). */
+  diskFull?: boolean;
   /** Keyed by SUMMARY_COLUMNS; null when the run failed. */
   summary: Record<string, MetricValue> | null;
   summaryCsv: string;
@@ -135,6 +138,7 @@ export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): R
     ok: false,
     error: errorLine(e),
     ...(isUserFault(e) ? { userError: true } : {}),
+    ...(isDiskFull(e) ? { diskFull: true } : {}),
     summary: null,
     summaryCsv: '',
     timeseriesCsv: '',
