@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { wallSeconds } from './wall-clock.js';
 import { PACKAGE_ROOT } from './package-info.js';
 import { executeTask, failedOutcome, type RunOutcome, type RunTask } from './task.js';
+import { callLimitSeconds, runWatched } from './watchdog.js';
 
 /**
  * Runs tasks one at a time in this thread (jobs = 1), or with jobs > 1 in this thread and on
@@ -17,20 +18,28 @@ export interface RunTasksOptions {
 }
 
 /** The compiled worker: workers always run JavaScript from dist/ (TypeScript workers start 5× slower). */
-export function workerFile(): string {
+export function workerFile(name = 'worker.js'): string {
   const here = fileURLToPath(import.meta.url);
-  const sibling = join(here, '..', 'worker.js');
+  const sibling = join(here, '..', name);
   if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const built = join(PACKAGE_ROOT, 'dist', 'sim', 'experiments', 'worker.js');
+  const built = join(PACKAGE_ROOT, 'dist', 'sim', 'experiments', name);
   if (!existsSync(built)) throw new Error(`--jobs needs the compiled worker ${built}: run npm run build first`);
   return built;
+}
+
+/**
+ * Runs a task in this thread, or, when its policy is a user module, on a thread of its own under
+ * the per-call watchdog: a module call that never returns cannot be stopped from inside.
+ */
+function runHere(t: RunTask): Promise<RunOutcome> {
+  return t.policy.kind === 'module' ? runWatched(t, callLimitSeconds()) : executeTask(t, wallSeconds);
 }
 
 export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions): Promise<void> {
   if (tasks.length === 0) return;
   if (opts.jobs <= 1 || tasks.length === 1) {
     for (const t of tasks) {
-      opts.onOutcome(await executeTask(t, wallSeconds));
+      opts.onOutcome(await runHere(t));
       // Let timers (progress) and signals through between runs.
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -68,8 +77,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
       const t = tasks[next++]!;
       inFlight++;
       const started = wallSeconds();
-      pool
-        .run(t)
+      (t.policy.kind === 'module' ? runWatched(t, callLimitSeconds()) : pool.run(t))
         .catch((e: unknown) => failedOutcome(t, e, wallSeconds() - started))
         .then((o) => {
           deliver(o);
@@ -83,7 +91,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
     launch();
     for (;;) {
       if (next < tasks.length && firstError === undefined) {
-        deliver(await executeTask(tasks[next++]!, wallSeconds));
+        deliver(await runHere(tasks[next++]!));
         // Let worker results, timers (progress) and signals through between runs.
         await new Promise<void>((r) => setImmediate(r));
         launch();

@@ -11,6 +11,9 @@ import type {
   RemoteState,
 } from './policy.js';
 import type { Source } from './source.js';
+import { CALLS, callBegins, callEnds, type CallName } from './call-watch.js';
+
+const CALL_INDEX = new Map<string, number>(CALLS.map((c, i) => [c, i]));
 
 /**
  * A user policy module broke the seam contract or threw. An InputError: the CLI prints the one
@@ -75,13 +78,16 @@ export class GuardedPolicy implements ReconnectPolicy {
     throw new PolicyModuleError(`policy module ${this.label}: ${what}`);
   }
 
-  private call<T>(what: string, fn: () => T): T {
+  private call<T>(what: CallName, fn: () => T): T {
+    callBegins(CALL_INDEX.get(what)!);
     try {
       return fn();
     } catch (e) {
       if (e instanceof PolicyModuleError) throw e;
       const msg = e instanceof Error ? e.message : String(e);
       return this.fail(`${what} threw: ${msg}`);
+    } finally {
+      callEnds();
     }
   }
 
@@ -183,10 +189,13 @@ export function guardFactory(factory: PolicyFactory, label: string): PolicyFacto
     params: factory.params,
     create(params: PolicyParams): ReconnectPolicy {
       let inner: ReconnectPolicy;
+      callBegins(CALL_INDEX.get('create()')!);
       try {
         inner = factory.create(params);
       } catch (e) {
         throw new PolicyModuleError(`policy module ${label}: create() threw: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        callEnds();
       }
       if (typeof inner !== 'object' || inner === null) {
         throw new PolicyModuleError(`policy module ${label}: create() returned ${describe(inner)}, expected a policy object`);

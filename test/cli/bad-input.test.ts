@@ -65,6 +65,12 @@ const CASES: Case[] = [
     env: { SWARMSIM_RUNNER: '' },
     message: /^policy module test\/cli\/fixtures\/throwing-policy\.mjs: select\(\) threw: boom: this policy is broken \(policy test\/cli\/fixtures\/throwing-policy\.mjs, rep 0, seed 1\)\n/,
   },
+  {
+    name: 'policy module that hangs during the run',
+    args: ['run', TINY, '--policy', 'test/cli/fixtures/hanging-policy.mjs', '--duration', '60s', '--jobs', '1', '--quiet', '--out', 'OUT'],
+    env: { SWARMSIM_RUNNER: '', SWARMSIM_CALL_LIMIT: '1' },
+    message: /^policy module test\/cli\/fixtures\/hanging-policy\.mjs: select\(\) did not return within 1 s \(SWARMSIM_CALL_LIMIT\) \(policy test\/cli\/fixtures\/hanging-policy\.mjs, rep 0, seed 1\)\n/,
+  },
   { name: 'unknown policy in the scenario file', files: { 's.yaml': swap('policy: libtorrent-2.1', 'policy: libtorrent-9') }, args: ['run', '@/s.yaml', '--out', 'OUT'], message: /s\.yaml:7:\d+: population\.others\.policy: unknown policy 'libtorrent-9' \(known: / },
   { name: '--set without =', args: ['run', TINY, '--set', 'duration', '--out', 'OUT'], message: /--set duration: expected path=value/ },
   { name: '--set unknown field', args: ['run', TINY, '--set', 'populaton.subject.count=3', '--out', 'OUT'], message: /--set populaton\.subject\.count=3: 'populaton' is not a field of the scenario/ },
