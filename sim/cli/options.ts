@@ -1,11 +1,11 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { isAbsolute } from 'node:path';
 import type { Argv } from 'yargs';
 import type { TraceSpec } from '../experiments/plan.js';
 import { displayPath, isModuleSpec } from '../experiments/policy-ref.js';
 import type { Override } from '../scenario/load.js';
 import { parseOverrides } from '../scenario/load.js';
-import { parseDuration } from '../scenario/units.js';
+import { parseDuration, parseSize } from '../scenario/units.js';
 import { UsageError } from './errors.js';
 
 /** Options shared by `run` and `sweep`, parsed by hand so every bad value gets a clear message. */
@@ -18,6 +18,7 @@ export interface ExperimentArgs {
   out?: string;
   jobs?: string;
   trace?: string;
+  maxMemory?: string;
   report: boolean;
   quiet: boolean;
 }
@@ -31,6 +32,11 @@ export function experimentOptions<T>(y: Argv<T>) {
     .option('duration', { type: 'string', describe: 'simulated time, e.g. 90m or 2h (same as --set duration=…)', requiresArg: true })
     .option('out', { type: 'string', describe: 'output directory', requiresArg: true })
     .option('jobs', { type: 'string', describe: `worker threads (default: the number of cores, ${availableParallelism()} here); output is identical for every value`, requiresArg: true })
+    .option('max-memory', {
+      type: 'string',
+      describe: `heap all runs together may use, e.g. 4GiB or 1500MB (default: ${Math.round(defaultMaxMemoryMb())} MB, 3/4 of this machine's memory); a run that needs more stops with exit 2`,
+      requiresArg: true,
+    })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html and plots/ (--no-report to skip)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' });
 }
@@ -42,6 +48,20 @@ export function wholeNumber(name: string, text: string | undefined, min: number)
     throw new UsageError(`--${name} ${text}: expected a whole number ≥ ${min}`);
   }
   return Number(t);
+}
+
+/** 3/4 of the machine's memory, in MB: room for the process itself, the OS and the page cache. */
+export function defaultMaxMemoryMb(): number {
+  return Math.floor((totalmem() * 0.75) / 2 ** 20);
+}
+
+/** `--max-memory 4GiB | 1500MB | 1500` (a bare number is MB) → MB. */
+export function parseMaxMemory(text: string | undefined): number {
+  if (text === undefined) return defaultMaxMemoryMb();
+  const t = String(text).trim();
+  const bytes = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 2 ** 20 : parseSize(t);
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 64 * 2 ** 20) throw new UsageError(`--max-memory ${text}: expected a size of at least 64 MB, such as 4GiB or 1500MB`);
+  return Math.floor(bytes / 2 ** 20);
 }
 
 export function parseJobs(text: string | undefined): number {

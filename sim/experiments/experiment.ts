@@ -53,6 +53,11 @@ export interface ExperimentOptions extends Omit<PlanInput, 'source' | 'kind'> {
   shard?: Shard;
   progress?: ProgressListener;
   /**
+   * Heap (MB) the runs together may use: each runs on a worker thread capped at its share, and
+   * one that outgrows it stops the experiment with an InputError (exit 2) saying what to change.
+   */
+  maxMemoryMb?: number;
+  /**
    * Stop at the first run failing through the user's fault (a policy module that throws or breaks
    * the seam) with that InputError, writing nothing (`run` does; a sweep records the failure in
    * failures.csv and goes on).
@@ -171,9 +176,16 @@ async function execute(
       order.map((r) => ({ ...taskOf(plan, r), traceFile: traceFileOf(r.index) })),
       {
         jobs,
+        ...(opts.maxMemoryMb !== undefined ? { memoryMb: opts.maxMemoryMb } : {}),
         onOutcome: (o) => {
           const run = f.runs[o.index]!;
           if (o.diskFull) throw new DiskFullError(outDir ?? '.', { code: 'ENOSPC' });
+          if (o.outOfMemory) {
+            const share = Math.floor(opts.maxMemoryMb! / Math.max(1, Math.min(jobs, todo.length)));
+            throw new InputError(
+              `${f.scenario}: the run of ${f.policies[run.policy]!.label} rep ${run.rep} needs more than its ${share} MB of heap (--max-memory ${opts.maxMemoryMb} MB over ${Math.min(jobs, todo.length)} jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory`,
+            );
+          }
           if (!o.ok && o.userError && opts.stopOnUserError) {
             const pol = f.policies[run.policy]!.label;
             throw new InputError(`${(o.error ?? '').replace(/^\w*Error: /, '')} (policy ${pol}, rep ${run.rep}, seed ${run.seed})`);

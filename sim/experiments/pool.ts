@@ -15,6 +15,17 @@ import { callLimitSeconds, runWatched } from './watchdog.js';
 export interface RunTasksOptions {
   jobs: number;
   onOutcome: (o: RunOutcome) => void;
+  /**
+   * Heap (MB) all runs together may use. Given, every run goes to a worker thread whose old
+   * space is capped at its share, so a run that outgrows it fails as an outcome
+   * (`outOfMemory`) instead of taking the process down with V8's fatal error.
+   */
+  memoryMb?: number;
+}
+
+/** V8's error for a worker that reached its resourceLimits. */
+function outOfMemory(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
 /** The compiled worker: workers always run JavaScript from dist/ (TypeScript workers start 5× slower). */
@@ -35,9 +46,15 @@ function runHere(t: RunTask): Promise<RunOutcome> {
   return t.policy.kind === 'module' ? runWatched(t, callLimitSeconds()) : executeTask(t, wallSeconds);
 }
 
+function failed(t: RunTask, e: unknown, seconds: number): RunOutcome {
+  const o = failedOutcome(t, e, seconds);
+  if (outOfMemory(e)) o.outOfMemory = true;
+  return o;
+}
+
 export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions): Promise<void> {
   if (tasks.length === 0) return;
-  if (opts.jobs <= 1 || tasks.length === 1) {
+  if (opts.memoryMb === undefined && (opts.jobs <= 1 || tasks.length === 1)) {
     for (const t of tasks) {
       opts.onOutcome(await runHere(t));
       // Let timers (progress) and signals through between runs.
@@ -49,13 +66,18 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
   // run costs its thread start, module loading and JIT warm-up (0.4 s against a 0.3 s run of the
   // default scenario, bench worker-overhead-cold), so a sweep of short runs lost a whole runner's
   // worth to that; here one runner has none of it.
-  const workers = Math.min(opts.jobs, tasks.length) - 1;
+  // With a memory cap every runner is a worker (this thread's heap cannot be capped) and this
+  // thread only hands out tasks.
+  const capped = opts.memoryMb !== undefined;
+  const workers = Math.max(1, Math.min(opts.jobs, tasks.length) - (capped ? 0 : 1));
+  const heapMb = capped ? Math.max(16, Math.floor(opts.memoryMb! / workers)) : undefined;
   const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunOutcome>({
     filename: pathToFileURL(workerFile()).href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
     // Two tasks at a worker: it starts the second while this thread is busy with a run of its
     // own and cannot hand it another.
     concurrentTasksPerWorker: 2,
@@ -77,8 +99,8 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
       const t = tasks[next++]!;
       inFlight++;
       const started = wallSeconds();
-      (t.policy.kind === 'module' ? runWatched(t, callLimitSeconds()) : pool.run(t))
-        .catch((e: unknown) => failedOutcome(t, e, wallSeconds() - started))
+      (t.policy.kind === 'module' ? runWatched(t, callLimitSeconds(), heapMb) : pool.run(t))
+        .catch((e: unknown) => failed(t, e, wallSeconds() - started))
         .then((o) => {
           deliver(o);
           inFlight--;
@@ -90,7 +112,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
   try {
     launch();
     for (;;) {
-      if (next < tasks.length && firstError === undefined) {
+      if (!capped && next < tasks.length && firstError === undefined) {
         deliver(await runHere(tasks[next++]!));
         // Let worker results, timers (progress) and signals through between runs.
         await new Promise<void>((r) => setImmediate(r));

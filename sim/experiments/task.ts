@@ -40,6 +40,8 @@ export interface RunOutcome {
   userError?: boolean;
   /** The run failed writing its trace to a full disk: the experiment stops (DiskFullError). */
   diskFull?: boolean;
+  /** The run's thread reached its heap cap (RunTasksOptions.memoryMb): the experiment stops. */
+  outOfMemory?: boolean;
   /** Keyed by SUMMARY_COLUMNS; null when the run failed. */
   summary: Record<string, MetricValue> | null;
   summaryCsv: string;

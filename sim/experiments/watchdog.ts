@@ -18,10 +18,13 @@ const TICK_MS = 100;
  * thread is ended and the run fails with a PolicyModuleError naming the module and the call,
  * which `run` reports as one line, exit 2. The simulation itself never reads a clock.
  */
-export function runWatched(task: RunTask, limitS: number): Promise<RunOutcome> {
+export function runWatched(task: RunTask, limitS: number, heapMb?: number): Promise<RunOutcome> {
   const board = new SharedArrayBuffer(8);
   const seen = new Int32Array(board);
-  const worker = new Worker(workerFile('watched-worker.js'), { workerData: { task, board } });
+  const worker = new Worker(workerFile('watched-worker.js'), {
+    workerData: { task, board },
+    ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+  });
   return new Promise<RunOutcome>((resolve) => {
     let last = -1;
     let stuck = 0;
@@ -48,7 +51,11 @@ export function runWatched(task: RunTask, limitS: number): Promise<RunOutcome> {
       }
     }, TICK_MS);
     worker.once('message', (o: RunOutcome) => finish(o));
-    worker.once('error', (e) => finish(failedOutcome(task, e, 0)));
+    worker.once('error', (e) => {
+      const o = failedOutcome(task, e, 0);
+      if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') o.outOfMemory = true;
+      finish(o);
+    });
     worker.once('exit', (code) => finish(failedOutcome(task, new Error(`the run's thread exited (status ${code}) before it finished`), 0)));
   });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, tempDir, TINY } from '../experiments/helpers.js';
@@ -63,5 +63,23 @@ describe('full disk', () => {
   it('completes with --resume once there is room, byte-identical to an undisturbed run', () => {
     expect(log, log).toMatch(/rc3=0/);
     for (const f of DETERMINISTIC) expect(readFileSync(join(saved, f), 'utf8'), f).toBe(readFileSync(join(ref, f), 'utf8'));
+  });
+});
+
+describe('a run that outgrows its memory', () => {
+  it('stops with one line naming the run, the cap and what to change, exit 2, nothing written', () => {
+    const out = join(tempDir(), 'out');
+    const r = swarmsim(['run', 'scenarios/flash-crowd.yaml', '--reps', '1', '--policy', 'transmission-4.1', '--max-memory', '64', '--jobs', '1', '--no-report', '--quiet', '--out', out]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'flash-crowd: the run of transmission-4.1 rep 0 needs more than its 64 MB of heap (--max-memory 64 MB over 1 jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory',
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects a cap below 64 MB as a usage error', () => {
+    const r = swarmsim(['run', TINY, '--max-memory', '10MB', '--out', join(tempDir(), 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--max-memory 10MB: expected a size of at least 64 MB/);
   });
 });

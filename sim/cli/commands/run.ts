@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runExperiment } from '../../experiments/experiment.js';
 import { readScenarioFile } from '../../scenario/load.js';
 import { finishExperiment } from '../finish.js';
-import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
+import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseMaxMemory, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
 import { handleInterrupts, progressReporter } from '../progress.js';
 
 interface RunArgs extends ExperimentArgs {
@@ -46,6 +46,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(seed !== undefined ? { seed } : {}),
       trace,
       jobs,
+      maxMemoryMb: parseMaxMemory(args.maxMemory),
       out,
       command: normalisedCommand('run', args.scenario, args),
       stopOnUserError: true,

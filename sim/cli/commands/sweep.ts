@@ -5,7 +5,7 @@ import { parseShard, shardDirName } from '../../experiments/shard.js';
 import { readSweepFile } from '../../experiments/sweep-file.js';
 import { readScenarioFile } from '../../scenario/load.js';
 import { finishExperiment } from '../finish.js';
-import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
+import { experimentOptions, normalisedCommand, overridesOf, parseJobs, parseMaxMemory, parseTrace, splitPolicies, wholeNumber, type ExperimentArgs } from '../options.js';
 import { handleInterrupts, progressReporter } from '../progress.js';
 import { runnerHook } from './run.js';
 
@@ -58,6 +58,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       ...((seed ?? sweep.seed) !== undefined ? { seed: (seed ?? sweep.seed)! } : {}),
       trace,
       jobs,
+      maxMemoryMb: parseMaxMemory(args.maxMemory),
       out,
       resume: args.resume,
       ...(shard ? { shard } : {}),
