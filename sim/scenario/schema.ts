@@ -34,7 +34,7 @@ const rate = (d: string) => quantity(parseRate, '1 MB/s', 'a rate').describe(`${
 const share = (d: string) => z.number().min(0).max(1).describe(`${d} (share, 0 to 1)`);
 const count = (d: string) => z.number().int().min(0).describe(`${d} (whole number ≥ 0)`);
 
-export const CLIENT_KINDS = ['transmission', 'libtorrent'] as const;
+export const CLIENT_KINDS = ['transmission', 'libtorrent', 'biglybt', 'rqbit', 'anacrolix'] as const;
 export const BEHAVIOURS = [
   'normal',
   'drop_after_handshake',

@@ -17,6 +17,7 @@ export const libtorrent20Variant: LibtorrentVariant = {
   name: 'libtorrent-2.0',
   description: 'libtorrent 2.0.x: failcount < 3, (failcount + 1) x 60 s waits; re-dials upload-only seeds every minute (#7700)',
   persistUploadOnly: false,
+  seedFromUploadOnly: false,
 };
 
 export const libtorrent20 = libtorrentFactory(libtorrent20Variant);

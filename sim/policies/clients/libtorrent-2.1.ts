@@ -16,6 +16,7 @@ export const libtorrent21Variant: LibtorrentVariant = {
   name: 'libtorrent-2.1',
   description: 'libtorrent 2.1: as 2.0, plus upload_only kept on the peer entry (PR #8519)',
   persistUploadOnly: true,
+  seedFromUploadOnly: false,
 };
 
 export const libtorrent21 = libtorrentFactory(libtorrent21Variant);
