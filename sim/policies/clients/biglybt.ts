@@ -11,6 +11,8 @@ export const BIGLYBT_FAIL_WAIT_DOWNLOADING = 60;
 export const BIGLYBT_FAIL_WAIT_SEEDING = 180;
 /** `BLOOM_ROTATION_PERIOD` (s): a peer handed out in this or the previous period goes last. */
 export const BIGLYBT_BLOOM_PERIOD = 420;
+/** `network.max.simultaneous.connect.attempts` (40; 8 where half-open is limited): dials per select. */
+export const BIGLYBT_DIALS_PER_SELECT = 40;
 
 /**
  * `biglybt`: BiglyBT tag **v4.1.0.0** (github:BiglySoftware/BiglyBT), read at
@@ -55,6 +57,10 @@ export class BiglybtPolicy extends ReservePolicy<ReserveInfo> {
   readonly failures = new Map<number, number>();
   /** Start of the bloom rotation (the first listing). */
   private origin = -1;
+
+  constructor() {
+    super(BIGLYBT_DIALS_PER_SELECT);
+  }
 
   protected make(remote: number, source: Source, now: number): ReserveInfo {
     if (this.origin < 0) this.origin = now;
