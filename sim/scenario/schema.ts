@@ -137,7 +137,7 @@ const GroupSchema = z
     client: z
       .enum(CLIENT_KINDS)
       .optional()
-      .describe("client kind: its pulse, limits, timeouts and seed-to-seed close rule; default: the policy's own client (libtorrent-* → libtorrent), else transmission"),
+      .describe("client kind: its pulse, limits, timeouts and seed-to-seed close rule; default: the policy's own client (libtorrent-* → libtorrent, anacrolix-torrent → anacrolix, biglybt and rqbit their own), else transmission"),
     policy: z.string().optional().describe("reconnect policy of this group (e.g. 'libtorrent-2.1'); default: the client kind's current release. Ignored for the subject group, which runs the policy under comparison"),
     connectable: share('share of the group reachable for incoming connections (not behind NAT)').default(1),
     upload: rate('upload capacity per peer').default(1e6),
