@@ -242,6 +242,11 @@ export interface PolicyFactory {
    * (`sim/policies/clients/`): `docs/clients.md` runs every policy that has it.
    */
   readonly client?: ClientKindName;
+  /**
+   * Client mirrors: one sentence for docs/clients.md on what drives the client's churn (e.g.
+   * "blacklist: a seed-to-seed close is never retried").
+   */
+  readonly rule?: string;
   /** Makes the policy instance of one host peer. `params` is complete (defaults filled in). */
   create(params: PolicyParams): ReconnectPolicy;
 }

@@ -19,9 +19,23 @@ describe('anacrolix-torrent: pop and forget (torrent.go openNewConns, addPeer)',
     const h = new Harness(make(), { pulse: 1 });
     h.addRemote(1, closesAfterHandshake(1, 1));
     h.at(700, () => h.policy.learn(1, Source.Dht, {}, 700));
-    h.at(900, () => h.policy.learn(1, Source.Pex, { seed: true }, 900));
+    h.at(900, () => h.policy.learn(1, Source.Pex, { seed: true }, 900)); // first PEX: no cooldown yet
     h.run(3600);
     expect(h.dialTimes(1)).toEqual([0, 700, 900]);
+  });
+
+  it('PEX cooldown: after a PEX message that listed peers, PEX listings are discarded for 60 s, torrent-wide', () => {
+    const h = new Harness(make(), { pulse: 1 });
+    h.addRemote(1, closesAfterHandshake(1, 1));
+    h.addRemote(2, closesAfterHandshake(1, 1));
+    h.at(100, () => h.policy.learn(1, Source.Pex, {}, 100)); // opens the cooldown until 160
+    h.at(100, () => h.policy.learn(2, Source.Pex, {}, 100)); // same message
+    h.at(130, () => h.policy.learn(1, Source.Pex, {}, 130)); // discarded
+    h.at(130, () => h.policy.learn(2, Source.Tracker, {}, 130)); // trackers are not throttled
+    h.at(160, () => h.policy.learn(1, Source.Pex, {}, 160)); // cooldown over
+    h.run(300);
+    expect(h.dialTimes(1)).toEqual([0, 100, 160]);
+    expect(h.dialTimes(2)).toEqual([0, 100, 130]);
   });
 
   it('a useful connection is not retried either', () => {

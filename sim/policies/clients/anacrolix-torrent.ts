@@ -1,9 +1,11 @@
-import type { PolicyFactory, ReconnectPolicy } from '../policy.js';
-import type { Source } from '../source.js';
+import type { PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import { Source } from '../source.js';
 import { ReserveInfo, ReservePolicy } from './reserve-common.js';
 
 /** Dials per 1 s pulse: `DialRateLimiter: rate.NewLimiter(10, 10)` (config.go:258). */
 export const ANACROLIX_DIALS_PER_SECOND = 10;
+/** `pexInterval` (pexconn.go:16): the torrent-wide PEX cooldown after a message that listed peers (s). */
+export const ANACROLIX_PEX_REST = 60;
 
 /**
  * `anacrolix-torrent`: anacrolix/torrent tag **v1.61.0** (github:anacrolix/torrent), read at
@@ -22,6 +24,9 @@ export const ANACROLIX_DIALS_PER_SECOND = 10;
  * priority (`PopMax`), a deterministic stand-in here. At most 10 dials a second; the client kind
  * (`anacrolix`) applies the half-open and established limits and drops mutually complete peers.
  * A bad piece bans the address for the session (the ban close marks the record banned).
+ * PEX (`pexconn.go:124-160`, `pexConnState.Recv`): after a message that listed peers, every PEX
+ * message on any connection is discarded for `pexInterval` (60 s), torrent-wide; the learns of
+ * one message share its instant, so the message that opens the cooldown is taken whole.
  *
  * Not modelled: the announce that a reserve falling to the low-water mark (50) triggers (the
  * scenario's tracker schedule applies), the high-water cap of 500 reserve entries (no scenario
@@ -34,14 +39,33 @@ export class AnacrolixPolicy extends ReservePolicy<ReserveInfo> {
     super(ANACROLIX_DIALS_PER_SECOND);
   }
 
+  /** End of the PEX cooldown, and the instant of the message that started it. */
+  private pexRest = -Infinity;
+  private pexAt = -Infinity;
+
   protected make(remote: number, source: Source, now: number): ReserveInfo {
     return new ReserveInfo(remote, source, now);
+  }
+
+  /** A PEX listing in the cooldown is discarded (reported as a change: no memo for a timed rule). */
+  protected override learned(info: ReserveInfo, source: Source, flags: PeerFlags, now: number, isNew: boolean): boolean {
+    if (source === Source.Pex && !this.pexOpen(now)) return true;
+    return super.learned(info, source, flags, now, isNew);
+  }
+
+  private pexOpen(now: number): boolean {
+    if (now === this.pexAt) return true;
+    if (now < this.pexRest) return false;
+    this.pexAt = now;
+    this.pexRest = now + ANACROLIX_PEX_REST;
+    return true;
   }
 }
 
 export const anacrolixTorrent: PolicyFactory = {
   name: 'anacrolix-torrent',
   description: 'anacrolix/torrent v1.61: pop a listed peer, dial it once, forget it until a source lists it again',
+  rule: 'pop and forget: no retry of its own, but every tracker, DHT or PEX listing brings the peer back at once, so the swarm relisting it sets its redial rate',
   params: [],
   client: 'anacrolix',
   create(): ReconnectPolicy {

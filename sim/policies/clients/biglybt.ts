@@ -119,6 +119,7 @@ function lruPut(map: Map<number, number>, key: number, value: number, max: numbe
 export const biglybt: PolicyFactory = {
   name: 'biglybt',
   description: 'BiglyBT 4.1: pop listed peers; an upload-to-upload close blacklists the address (1024-entry LRU)',
+  rule: 'blacklist: a seed-to-seed close it makes is never retried; any other peer is dialled once per listing (pop and forget), at once after a useful link the remote ended',
   params: [],
   client: 'biglybt',
   create(): ReconnectPolicy {

@@ -22,6 +22,7 @@ import { libtorrentFactory, type LibtorrentVariant } from './libtorrent-common.j
 export const libtorrent1212Variant: LibtorrentVariant = {
   name: 'libtorrent-1.2.12',
   description: 'libtorrent <= 1.2.12: LTEP upload_only and PEX seed flags stored as seed, so a finished client never re-dials seeds',
+  rule: 'upload_only and PEX seed flags are stored as seed: a finished client never dials a known seed again, nor one a PEX message called a seed',
   persistUploadOnly: false,
   seedFromUploadOnly: true,
 };

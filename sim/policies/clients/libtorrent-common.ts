@@ -136,6 +136,8 @@ export { LibtorrentInfo } from './libtorrent-entries.js';
 export interface LibtorrentVariant {
   readonly name: string;
   readonly description: string;
+  /** PolicyFactory.rule: what drives the client's churn, one sentence for docs/clients.md. */
+  readonly rule: string;
   /** 2.1 (PR #8519): LTEP upload_only is kept on the entry and suppresses dials while done. */
   readonly persistUploadOnly: boolean;
   /**
@@ -724,6 +726,7 @@ export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
   return {
     name: variant.name,
     description: variant.description,
+    rule: variant.rule,
     params: [],
     client: 'libtorrent',
     create(): ReconnectPolicy {

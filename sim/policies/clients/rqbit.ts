@@ -155,6 +155,7 @@ export class RqbitPolicy extends ScanPolicy<RqbitInfo> {
 export const rqbit: PolicyFactory = {
   name: 'rqbit',
   description: 'rqbit 9.0: backoff 10 s x6 to 1 h with jitter, 24 h budget, reset only by piece data; own closes never retried',
+  rule: 'backoff on errors (10 s × 6 up to 1 h, 24 h in all) reset only by piece data; its own closes, and any failure once finished, are never retried',
   params: [],
   client: 'rqbit',
   create(): ReconnectPolicy {
