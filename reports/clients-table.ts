@@ -115,6 +115,13 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** A client × metric table of `cell` texts. */
+function metricTable(sc: LeagueScenario, cells: LeagueCell[][], cell: (c: LeagueCell) => string): string {
+  const lines = [row(['client', ...LEAGUE_METRICS.map((m) => m.label)]), row(['---', ...LEAGUE_METRICS.map(() => '---')])];
+  sc.clients.forEach((c, i) => lines.push(row([`\`${c.factory.name}\``, ...cells[i]!.map(cell)])));
+  return lines.join('\n');
+}
+
 export interface LeagueDocOptions {
   reps: number;
   command: string;
@@ -153,15 +160,11 @@ export function renderClientsDoc(scenarios: readonly LeagueScenario[], opts: Lea
     w();
     w(`\`${sc.file}\`: ${sc.settings}; seeds ${sc.seeds.join(', ')}.`);
     w();
-    w(row(['client', ...LEAGUE_METRICS.map((m) => m.label)]));
-    w(row(['---', ...LEAGUE_METRICS.map(() => '---')]));
-    sc.clients.forEach((c, i) => w(row([`\`${c.factory.name}\``, ...cells[i]!.map(meanCell)])));
+    w(metricTable(sc, cells, meanCell));
     w();
     w('Paired difference to the best client (same seeds), 95 % interval:');
     w();
-    w(row(['client', ...LEAGUE_METRICS.map((m) => m.label)]));
-    w(row(['---', ...LEAGUE_METRICS.map(() => '---')]));
-    sc.clients.forEach((c, i) => w(row([`\`${c.factory.name}\``, ...cells[i]!.map(diffCell)])));
+    w(metricTable(sc, cells, diffCell));
   }
   w();
   w('## What drives each figure');

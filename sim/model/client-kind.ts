@@ -136,6 +136,20 @@ export const LIBTORRENT: ClientKind = {
 };
 
 /**
+ * What the BiglyBT, rqbit and anacrolix kinds share: no idle or mutual no-interest close of
+ * their own (only the seed-to-seed one, read from the bitfield), incoming connections accepted
+ * and refused after the handshake at the limit, 8 upload slots (not a reconnect matter).
+ */
+const NO_TIMED_CLOSES = {
+  incomingSlack: Infinity,
+  closesOnLtepUploadOnly: false,
+  idleLimit: () => Infinity,
+  uninterestedLimit: () => Infinity,
+  inactivityTimeout: Infinity,
+  uploadSlots: 8,
+} as const;
+
+/**
  * BiglyBT v4.1.0.0 (`PEPeerControlImpl.java`, `TCPConnectionManager.java`,
  * `ConfigurationDefaults.java`, `COConfigurationManager.java`): `doConnectionChecks` every 1 s;
  * 50 connections per torrent (`CONFIG_DEFAULT_MAX_CONNECTIONS_PER_TORRENT`), 25 while seeding
@@ -158,16 +172,11 @@ export const BIGLYBT: ClientKind = {
     const pending = 40 - (p.sockets - p.handshaked);
     return Math.max(0, Math.min(free, pending));
   },
-  incomingSlack: Infinity,
+  ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
   handshakeTimeout: 30,
   connectTimeout: 15,
   seedSeedDelay: () => 1,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
-  uploadSlots: 8,
   banStrikes: 5,
 };
 
@@ -189,16 +198,11 @@ export const RQBIT: ClientKind = {
   dialBudget(p) {
     return this.peerLimit - p.sockets;
   },
-  incomingSlack: Infinity,
+  ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: false,
   handshakeTimeout: 10,
   connectTimeout: 10,
   seedSeedDelay: () => 0,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
-  uploadSlots: 8,
   banStrikes: 1,
 };
 
@@ -221,16 +225,11 @@ export const ANACROLIX: ClientKind = {
     const halfOpen = p.sockets - p.handshaked;
     return Math.max(0, Math.min(5 + this.peerLimit - p.handshaked, 25) - halfOpen);
   },
-  incomingSlack: Infinity,
+  ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
   handshakeTimeout: 4,
   connectTimeout: 20,
   seedSeedDelay: () => 0,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
-  uploadSlots: 8,
   banStrikes: 1,
 };
 

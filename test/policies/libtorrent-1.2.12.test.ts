@@ -2,24 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { libtorrent1212 } from '../../sim/policies/clients/libtorrent-1.2.12.js';
 import { libtorrent20 } from '../../sim/policies/clients/libtorrent-2.0.js';
 import type { LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
-import type { RemoteState } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';
-import { Harness, closesAfterHandshake, dead, hostView, type Behaviour } from './harness.js';
+import { Harness, LTEP_UPLOAD_ONLY, closesAfterHandshake, dead, hostView, uploadOnlyBeforeHaveAll } from './harness.js';
 
 const make = (): LibtorrentPolicy => libtorrent1212.create({}) as unknown as LibtorrentPolicy;
 const make20 = (): LibtorrentPolicy => libtorrent20.create({}) as unknown as LibtorrentPolicy;
-const UPLOAD_ONLY: RemoteState = { via: 'ltep', seed: false, uploadOnly: true };
-
-/** A seed sending LTEP upload_only before have_all; the finished host closes at once (#7700). */
-function uploadOnlyBeforeHaveAll(d: number): Behaviour {
-  return () => ({
-    type: 'connect',
-    handshakeAfter: d,
-    states: [UPLOAD_ONLY],
-    closeAfter: 0,
-    close: { reason: 'seed_seed', byUs: true, severity: 'normal', pieceBytes: 0 },
-  });
-}
+const UPLOAD_ONLY = LTEP_UPLOAD_ONLY;
 
 describe('libtorrent-1.2.12: LTEP upload_only stored as seed (peer_connection.cpp:6618-6629 at v1.2.12)', () => {
   it('a finished client dials the upload_only-before-have_all seed once in an hour; 2.0.x every 60 + d s', () => {
