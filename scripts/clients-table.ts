@@ -3,8 +3,9 @@
  * registry (reports/clients-table.ts `clientMirrors`) as the subject of seed-heavy, flash-crowd
  * and misbehaving-clients, on its own client kind, through the experiment runner (same seeds for
  * every client, so the paired differences are paired). Run with `npm run docs:clients` (builds
- * first: the worker threads run dist/). `--reps N` (default 3), `--jobs N` (default 2). About
- * three minutes on two cores. Progress goes to stderr; the documents are deterministic.
+ * first: the worker threads run dist/). `--reps N` (default 3), `--jobs N` (default 2): 243 runs,
+ * about 6 minutes on two free cores (11 minutes on a shared 2-core machine). Progress goes to
+ * stderr; the documents are deterministic.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
