@@ -135,7 +135,108 @@ export const LIBTORRENT: ClientKind = {
   banStrikes: 4,
 };
 
+/**
+ * What the BiglyBT, rqbit and anacrolix kinds share: no idle or mutual no-interest close of
+ * their own (only the seed-to-seed one, read from the bitfield), incoming connections accepted
+ * and refused after the handshake at the limit, 8 upload slots (not a reconnect matter).
+ */
+const NO_TIMED_CLOSES = {
+  incomingSlack: Infinity,
+  closesOnLtepUploadOnly: false,
+  idleLimit: () => Infinity,
+  uninterestedLimit: () => Infinity,
+  inactivityTimeout: Infinity,
+  uploadSlots: 8,
+} as const;
+
+/**
+ * BiglyBT v4.1.0.0 (`PEPeerControlImpl.java`, `TCPConnectionManager.java`,
+ * `ConfigurationDefaults.java`, `COConfigurationManager.java`): `doConnectionChecks` every 1 s;
+ * 50 connections per torrent (`CONFIG_DEFAULT_MAX_CONNECTIONS_PER_TORRENT`), 25 while seeding
+ * (`…When.Seeding`, enabled by default), less 5 % kept free for incoming ones
+ * (`getMaxConnections()[0] / 20`); at most 40 outbound attempts pending
+ * (`network.max.simultaneous.connect.attempts`, 8 only where half-open is limited); connect
+ * attempts time out after 15 s (`CONNECT_ATTEMPT_TIMEOUT`). A seeding client closes seeds in
+ * `checkSeeds` (every 1 s, "Disconnect Seed" on by default) once their bitfield says so, not on
+ * LTEP upload_only. Handshake timeout, upload slots and ban strikes are not modelled from the
+ * source: Transmission's figures stand in.
+ */
+export const BIGLYBT: ClientKind = {
+  name: 'biglybt',
+  pulsePeriod: 1,
+  defaultPolicy: 'biglybt',
+  peerLimit: 50,
+  dialBudget(p) {
+    const limit = p.done ? this.peerLimit / 2 : this.peerLimit;
+    const free = limit - Math.floor(this.peerLimit / 20) - p.sockets;
+    const pending = 40 - (p.sockets - p.handshaked);
+    return Math.max(0, Math.min(free, pending));
+  },
+  ...NO_TIMED_CLOSES,
+  recordsRefusedHandshake: true,
+  handshakeTimeout: 30,
+  connectTimeout: 15,
+  seedSeedDelay: () => 1,
+  banStrikes: 5,
+};
+
+/**
+ * rqbit v9.0.1 (`crates/librqbit/src/torrent_state/live/mod.rs`, `peer_connection.rs`): a
+ * semaphore of 128 live-or-connecting peers (`peer_limit.unwrap_or(128)`) gates the peer adder,
+ * which dials every queued peer as soon as a permit is free (modelled as a 1 s pulse with no rate
+ * of its own); connect and read timeouts 10 s. An incoming peer past the limit is dropped after
+ * its handshake. A finished client disconnects every peer holding the whole torrent
+ * (`disconnect_all_peers_that_have_full_torrent`; `task_peer_chunk_requester`: "neither of us is
+ * interested") as soon as its bitfield is read. A bad piece disconnects the peer at once (the
+ * policy decides whether it is retried).
+ */
+export const RQBIT: ClientKind = {
+  name: 'rqbit',
+  pulsePeriod: 1,
+  defaultPolicy: 'rqbit',
+  peerLimit: 128,
+  dialBudget(p) {
+    return this.peerLimit - p.sockets;
+  },
+  ...NO_TIMED_CLOSES,
+  recordsRefusedHandshake: false,
+  handshakeTimeout: 10,
+  connectTimeout: 10,
+  seedSeedDelay: () => 0,
+  banStrikes: 1,
+};
+
+/**
+ * anacrolix/torrent v1.61.0 (`config.go` defaults, `torrent.go` `openNewConns`, `maxHalfOpen`,
+ * `maybeDropMutuallyCompletePeer`): 50 established connections per torrent, half-open at most
+ * min(max(5, extra incoming) + established headroom, 25) (extra incoming taken as ≤ 5), dial rate
+ * 10/s with a burst of 10 (`DialRateLimiter`; the policy takes ≤ 10 per 1 s pulse), dial timeout
+ * 20 s (`NominalDialTimeout`), handshake timeout 4 s. `DropMutuallyCompletePeers` (default true)
+ * drops a peer once both hold every piece, read from its bitfield. Bad-piece IPs are banned for the
+ * session at the first strike.
+ */
+export const ANACROLIX: ClientKind = {
+  name: 'anacrolix',
+  pulsePeriod: 1,
+  defaultPolicy: 'anacrolix-torrent',
+  peerLimit: 50,
+  dialBudget(p) {
+    if (p.handshaked >= this.peerLimit) return 0;
+    const halfOpen = p.sockets - p.handshaked;
+    return Math.max(0, Math.min(5 + this.peerLimit - p.handshaked, 25) - halfOpen);
+  },
+  ...NO_TIMED_CLOSES,
+  recordsRefusedHandshake: true,
+  handshakeTimeout: 4,
+  connectTimeout: 20,
+  seedSeedDelay: () => 0,
+  banStrikes: 1,
+};
+
 export const CLIENT_KIND_BY_NAME: Record<ClientKindName, ClientKind> = {
   transmission: TRANSMISSION,
   libtorrent: LIBTORRENT,
+  biglybt: BIGLYBT,
+  rqbit: RQBIT,
+  anacrolix: ANACROLIX,
 };

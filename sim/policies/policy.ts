@@ -1,5 +1,6 @@
 import type { RandomStream } from '../engine/random.js';
 import type { PeerInfo } from './peer-info.js';
+import type { ClientKindName } from '../scenario/schema.js';
 import type { Source } from './source.js';
 
 /**
@@ -237,9 +238,15 @@ export interface PolicyFactory {
   /**
    * The client whose mechanics this policy belongs to (pulse, limits, close rules). A subject
    * group that does not name its `client` runs the policy's own; generic policies leave it unset
-   * (the group then runs Transmission's mechanics).
+   * (the group then runs Transmission's mechanics). Set exactly on the client mirrors
+   * (`sim/policies/clients/`): `docs/clients.md` runs every policy that has it.
    */
-  readonly client?: 'transmission' | 'libtorrent';
+  readonly client?: ClientKindName;
+  /**
+   * Client mirrors: one sentence for docs/clients.md on what drives the client's churn (e.g.
+   * "blacklist: a seed-to-seed close is never retried").
+   */
+  readonly rule?: string;
   /** Makes the policy instance of one host peer. `params` is complete (defaults filled in). */
   create(params: PolicyParams): ReconnectPolicy;
 }

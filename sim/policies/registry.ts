@@ -2,11 +2,15 @@ import { InputError } from '../input-error.js';
 import { adaptive } from './generic/adaptive.js';
 import { expBackoff } from './generic/exp-backoff.js';
 import { fixedInterval } from './generic/fixed-interval.js';
+import { anacrolixTorrent } from './clients/anacrolix-torrent.js';
+import { biglybt } from './clients/biglybt.js';
+import { libtorrent1212 } from './clients/libtorrent-1.2.12.js';
 import { libtorrent20 } from './clients/libtorrent-2.0.js';
 import { libtorrent21 } from './clients/libtorrent-2.1.js';
 import { maxFailures } from './generic/max-failures.js';
 import { naive } from './generic/naive.js';
 import { progressivePenalty } from './generic/progressive-penalty.js';
+import { rqbit } from './clients/rqbit.js';
 import type { ParamSpec, PolicyFactory, PolicyParams } from './policy.js';
 import { transmission40 } from './clients/transmission-4.0.js';
 import { transmission41 } from './clients/transmission-4.1.js';
@@ -27,6 +31,10 @@ const BUILT_IN: PolicyFactory[] = [
   transmission41,
   libtorrent20,
   libtorrent21,
+  libtorrent1212,
+  biglybt,
+  rqbit,
+  anacrolixTorrent,
   naive,
   fixedInterval,
   expBackoff,

@@ -3,11 +3,11 @@ import type { MetricValue } from '../metrics/columns.js';
 import type { SwarmObserver } from '../model/observer.js';
 import type { Swarm } from '../model/swarm.js';
 import { getPolicyFactory } from '../policies/registry.js';
-import { ScenarioSchema, type Scenario } from '../scenario/schema.js';
+import { ScenarioSchema, type ClientKindName, type Scenario } from '../scenario/schema.js';
 
-/** The client kind whose mechanics go with a built-in policy (libtorrent-* → libtorrent). */
-export function clientFor(policy: string): 'transmission' | 'libtorrent' {
-  return policy.startsWith('libtorrent') ? 'libtorrent' : 'transmission';
+/** The client kind whose mechanics go with a built-in policy: its own, else Transmission's. */
+export function clientFor(policy: string): ClientKindName {
+  return getPolicyFactory(policy).factory.client ?? 'transmission';
 }
 
 /** Validates a scenario written in code (every default filled in), as a file would be. */

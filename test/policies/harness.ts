@@ -59,6 +59,20 @@ export function weCloseAfterHandshake(hs = 1, delay = 1, states: RemoteState[] =
   });
 }
 
+/** The LTEP handshake's upload_only of a seed, before its bitfield. */
+export const LTEP_UPLOAD_ONLY: RemoteState = { via: 'ltep', seed: false, uploadOnly: true };
+
+/** A seed sending LTEP upload_only before have_all; the finished host closes at once (#7700). */
+export function uploadOnlyBeforeHaveAll(d: number): Behaviour {
+  return () => ({
+    type: 'connect',
+    handshakeAfter: d,
+    states: [LTEP_UPLOAD_ONLY],
+    closeAfter: 0,
+    close: { reason: 'seed_seed', byUs: true, severity: 'normal', pieceBytes: 0 },
+  });
+}
+
 export interface HarnessOptions {
   pulse: number;
   peerLimit?: number;

@@ -4,23 +4,12 @@ import { libtorrent21 } from '../../sim/policies/clients/libtorrent-2.1.js';
 import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
 import type { CloseInfo, RemoteState } from '../../sim/policies/policy.js';
 import { Source } from '../../sim/policies/source.js';
-import { Harness, closesAfterHandshake, dead, hostView, type Behaviour } from './harness.js';
+import { Harness, LTEP_UPLOAD_ONLY, closesAfterHandshake, dead, hostView, uploadOnlyBeforeHaveAll } from './harness.js';
 
 const make20 = (): LibtorrentPolicy => libtorrent20.create({}) as unknown as LibtorrentPolicy;
 const make21 = (): LibtorrentPolicy => libtorrent21.create({}) as unknown as LibtorrentPolicy;
 
-const UPLOAD_ONLY: RemoteState = { via: 'ltep', seed: false, uploadOnly: true };
-
-/** A seed that sends LTEP upload_only before have_all; the finished host closes at once. */
-function uploadOnlyBeforeHaveAll(d: number): Behaviour {
-  return () => ({
-    type: 'connect',
-    handshakeAfter: d,
-    states: [UPLOAD_ONLY],
-    closeAfter: 0,
-    close: { reason: 'seed_seed', byUs: true, severity: 'normal', pieceBytes: 0 },
-  });
-}
+const UPLOAD_ONLY = LTEP_UPLOAD_ONLY;
 
 function close(over: Partial<CloseInfo> = {}): CloseInfo {
   return { reason: 'peer_left', byUs: false, severity: 'normal', pieceBytes: 0, outgoing: true, ...over };

@@ -16,7 +16,9 @@ import { libtorrentFactory, type LibtorrentVariant } from './libtorrent-common.j
 export const libtorrent20Variant: LibtorrentVariant = {
   name: 'libtorrent-2.0',
   description: 'libtorrent 2.0.x: failcount < 3, (failcount + 1) x 60 s waits; re-dials upload-only seeds every minute (#7700)',
+  rule: 'failcount waits (failcount + 1) × 60 s, but the close on LTEP upload_only is a normal one after a reset: an upload-only seed is re-dialled every minute (#7700)',
   persistUploadOnly: false,
+  seedFromUploadOnly: false,
 };
 
 export const libtorrent20 = libtorrentFactory(libtorrent20Variant);

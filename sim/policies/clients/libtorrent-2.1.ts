@@ -15,7 +15,9 @@ import { libtorrentFactory, type LibtorrentVariant } from './libtorrent-common.j
 export const libtorrent21Variant: LibtorrentVariant = {
   name: 'libtorrent-2.1',
   description: 'libtorrent 2.1: as 2.0, plus upload_only kept on the peer entry (PR #8519)',
+  rule: 'as 2.0, but upload_only stays on the peer entry: a finished client dials an upload-only seed once (#8519)',
   persistUploadOnly: true,
+  seedFromUploadOnly: false,
 };
 
 export const libtorrent21 = libtorrentFactory(libtorrent21Variant);

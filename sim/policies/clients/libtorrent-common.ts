@@ -19,6 +19,7 @@ import {
   withFailcount,
 } from './libtorrent-entries.js';
 import { CONNS_MASK, F_BITS, F_REMOTE, RowPolicy } from '../storage/record-rows.js';
+import { mix32 } from '../mix.js';
 import { TopK } from '../storage/top-k.js';
 import type { SlotMinTree } from '../storage/slot-tree.js';
 import type {
@@ -142,8 +143,16 @@ export { LibtorrentInfo } from './libtorrent-entries.js';
 export interface LibtorrentVariant {
   readonly name: string;
   readonly description: string;
+  /** PolicyFactory.rule: what drives the client's churn, one sentence for docs/clients.md. */
+  readonly rule: string;
   /** 2.1 (PR #8519): LTEP upload_only is kept on the entry and suppresses dials while done. */
   readonly persistUploadOnly: boolean;
+  /**
+   * ≤ 1.2.12 and 2.0.0–2.0.2 (before `5c4a4a23c`): LTEP upload_only sets the entry's `seed`
+   * (`set_upload_only` → `t->set_seed(m_peer_info, u)`), and so does a PEX seed flag while the
+   * peer is not connected (`add_peer`, `update_peer`), instead of the `maybe_upload_only` hint.
+   */
+  readonly seedFromUploadOnly: boolean;
 }
 
 export const LT_MIN_RECONNECT = 60;
@@ -164,13 +173,6 @@ const ER_KEPT = 1024;
 
 const P33 = 2 ** 33;
 const P7 = 2 ** 7;
-
-function mix32(x: number): number {
-  let h = x | 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /**
  * Not a connect candidate, timing and use aside (`is_connect_candidate`): banned, listen port
@@ -295,9 +297,17 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
         changed = true;
       }
     }
-    if ((flags.seed === true || flags.uploadOnly === true) && (b & (MAYBE_UPLOAD_ONLY | CONNS_MASK)) === 0) {
-      this.setBits(slot, b | MAYBE_UPLOAD_ONLY);
-      changed = true;
+    if ((flags.seed === true || flags.uploadOnly === true) && (b & CONNS_MASK) === 0) {
+      if (this.variant.seedFromUploadOnly) {
+        if ((b & SEED) === 0) {
+          this.setBits(slot, b | SEED);
+          if (!isNew) this.rekeyIdle(slot);
+          changed = true;
+        }
+      } else if ((b & MAYBE_UPLOAD_ONLY) === 0) {
+        this.setBits(slot, b | MAYBE_UPLOAD_ONLY);
+        changed = true;
+      }
     }
     return changed;
   }
@@ -648,8 +658,11 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
         // The LTEP handshake only ever sets upload_only (bt_peer_connection.cpp:2038-2039);
         // only an upload_only=0 extension message clears it, which a seed never sends.
         if (keep && state.uploadOnly) this.setBits(slot, b | UPLOAD_ONLY);
+        // ≤ 1.2.12: set_upload_only(true) → set_seed (peer_connection.cpp:6618-6627 at v1.2.12).
+        if (this.variant.seedFromUploadOnly && state.uploadOnly) this.setBits(slot, b | SEED);
         break;
     }
+    if (this.variant.seedFromUploadOnly && this.bitsAt(slot) !== b) this.touchSlot(slot); // learnedSlot() reads seed there
     this.rekeyIdle(slot);
   }
 
@@ -730,6 +743,7 @@ export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
   return {
     name: variant.name,
     description: variant.description,
+    rule: variant.rule,
     params: [],
     client: 'libtorrent',
     create(): ReconnectPolicy {

@@ -32,6 +32,7 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
 export const transmission40Variant: TransmissionVariant = {
   name: 'transmission-4.0',
   description: 'Transmission 4.0.6: fail count +1 per fruitless close, unreachable peers dropped, 6 dials per 0.5 s',
+  rule: "fail count: every fruitless close, its own or the remote's, adds a step (10 s, 2 min, 15 min … 2 h), and unreachable peers are dropped",
   perPulse: 6,
   cacheFactor: 0,
   resetOnConnect: false,

@@ -34,6 +34,7 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
 export const transmission41Variant: TransmissionVariant = {
   name: 'transmission-4.1',
   description: 'Transmission 4.1.x: fruitless-connection count, unreachable at step + 2, seeds kept with PEX',
+  rule: 'the fruitless count grows only when the remote closes: its own seed-to-seed close (30 s idle with PEX) costs no wait, and incoming links from the same peer reset the count',
   perPulse: 9,
   cacheFactor: 4,
   resetOnConnect: false,

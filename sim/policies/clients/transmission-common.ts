@@ -69,6 +69,8 @@ import { Source } from '../source.js';
 export interface TransmissionVariant {
   readonly name: string;
   readonly description: string;
+  /** PolicyFactory.rule: what drives the client's churn, one sentence for docs/clients.md. */
+  readonly rule: string;
   /** K: connections per 500 ms pulse. */
   readonly perPulse: number;
   /** Cache size as a multiple of K (4), or 0 for no cache (rebuild every pulse, 4.0.6). */
@@ -608,6 +610,7 @@ export function transmissionFactory(variant: TransmissionVariant): PolicyFactory
   return {
     name: variant.name,
     description: variant.description,
+    rule: variant.rule,
     params: [],
     client: 'transmission',
     create(_params: PolicyParams): ReconnectPolicy {

@@ -35,6 +35,7 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
 export const transmissionMain2023Variant: TransmissionVariant = {
   name: 'transmission-main-2023',
   description: 'Transmission main after #5773 (2023-24): fail count reset on connect, the #6910 re-dial loop',
+  rule: 'no memory: the fail count resets on every connect, so a peer closed after the handshake is re-dialled on the next pulse (#6910)',
   perPulse: 9,
   cacheFactor: 4,
   resetOnConnect: true,
