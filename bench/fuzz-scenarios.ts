@@ -90,9 +90,16 @@ export const drawArb: fc.Arbitrary<FuzzDraw> = fc
     };
   });
 
+/** Events at one simulated instant after which a run counts as hung. */
+const ZERO_TIME_LOOP = 1_000_000;
+
 export interface FuzzOutcome {
-  /** 'ok', or what went wrong: an invariant, an identity, a throw, or the event budget. */
-  verdict: 'ok' | 'violation' | 'crash' | 'hang';
+  /**
+   * 'ok'; a defect: an invariant or identity broken, a throw, a hang (a million events without
+   * simulated time moving: a zero-delay loop); or 'budget': a busy draw stopped at the event
+   * budget, checked as far as it got (not a defect, but not run to its end).
+   */
+  verdict: 'ok' | 'violation' | 'crash' | 'hang' | 'budget';
   detail: string;
   events: number;
 }
@@ -106,9 +113,15 @@ export function checkDraw(d: FuzzDraw, opts: { maxEvents: number; every?: number
     const { swarm, recorder } = buildRun({ scenario, policy: d.policy, factory, params, rep: 0, seed: d.seed, trace: 'none' });
     const env = swarm.env;
     const every = opts.every ?? 7;
+    let lastT = -1;
+    let sameT = 0;
     while (env.peek() <= scenario.duration) {
       env.step();
-      if (++events > opts.maxEvents) return { verdict: 'hang', detail: `more than ${opts.maxEvents} events before t = ${scenario.duration} s (at t = ${env.now} s)`, events };
+      if (env.now !== lastT) {
+        lastT = env.now;
+        sameT = 0;
+      } else if (++sameT >= ZERO_TIME_LOOP) return { verdict: 'hang', detail: `${ZERO_TIME_LOOP} events at t = ${env.now} s without time moving`, events };
+      if (++events > opts.maxEvents) return { verdict: 'budget', detail: `more than ${opts.maxEvents} events before t = ${scenario.duration} s (at t = ${env.now} s)`, events };
       if (events % every === 0) {
         const v = swarmViolations(swarm);
         if (v.length > 0) return { verdict: 'violation', detail: `t = ${env.now} s: ${v.join('; ')}`, events };
