@@ -53,12 +53,11 @@ export class AtomicWriter {
     this.fd = openSync(this.tmp, 'w');
   }
   write(data: string | Uint8Array): void {
-    if (typeof data === 'string') {
-      if (data.length > 0) writeSync(this.fd, data);
-    } else {
-      let off = 0;
-      while (off < data.length) off += writeSync(this.fd, data, off);
-    }
+    // writeSync may write part of what it is given (a disk filling up writes what fits, then
+    // fails on the next call): loop until every byte is out, or the error.
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off);
   }
   commit(): void {
     fsyncSync(this.fd);

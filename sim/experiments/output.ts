@@ -229,6 +229,8 @@ export function timingOf(plan: PlanFile, runs: readonly RunSummary[], opts: Writ
     cpu_model: c[0]?.model ?? '',
     jobs: opts.jobs,
     wall_s: opts.wallSeconds,
+    // Peak resident memory of the whole process so far, worker threads included (kB → MB).
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     run_wall_s_total: runSeconds,
     runs: runs.map((r) => ({
       ...runIdentity(plan, r),

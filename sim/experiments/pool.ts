@@ -95,7 +95,9 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
   };
   // Keep the workers' queues full (two each), no further: a huge sweep never holds every result.
   const launch = (): void => {
-    while (inFlight < workers * 2 && next < tasks.length && firstError === undefined) {
+    // Capped, this thread runs nothing, so `workers` in flight keep every runner busy, and runs
+    // start in order (with one job, strictly one after the other).
+    while (inFlight < (capped ? workers : workers * 2) && next < tasks.length && firstError === undefined) {
       const t = tasks[next++]!;
       inFlight++;
       const started = wallSeconds();
