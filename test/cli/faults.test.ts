@@ -69,10 +69,10 @@ describe('full disk', () => {
 describe('a run that outgrows its memory', () => {
   it('stops with one line naming the run, the cap and what to change, exit 2, nothing written', () => {
     const out = join(tempDir(), 'out');
-    const r = swarmsim(['run', 'scenarios/flash-crowd.yaml', '--reps', '1', '--policy', 'transmission-4.1', '--max-memory', '64', '--jobs', '1', '--no-report', '--quiet', '--out', out]);
+    const r = swarmsim(['run', 'scenarios/large.yaml', '--reps', '1', '--policy', 'transmission-4.1', '--max-memory', '64', '--jobs', '1', '--no-report', '--quiet', '--out', out]);
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'flash-crowd: the run of transmission-4.1 rep 0 needs more than its 64 MB of heap (--max-memory 64 MB over 1 jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory',
+      'large: the run of transmission-4.1 rep 0 needs more than its 64 MB of heap (--max-memory 64 MB over 1 jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory',
     ]);
     expect(existsSync(out)).toBe(false);
   });
