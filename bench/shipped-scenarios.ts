@@ -15,7 +15,8 @@ import { PACKAGE_ROOT } from '../sim/experiments/package-info.js';
 const only = process.argv.slice(2);
 const dir = join(PACKAGE_ROOT, 'scenarios');
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml') && (only.length === 0 || only.includes(f.replace(/\.yaml$/, ''))))
+  // (ci-suite.yaml is a `check` suite, not a scenario: it has no population.)
+  .filter((f) => f.endsWith('.yaml') && /^population:/m.test(readFileSync(join(dir, f), 'utf8')) && (only.length === 0 || only.includes(f.replace(/\.yaml$/, ''))))
   .sort();
 process.stdout.write('| scenario | policies | wall | peak RSS | exit |\n|---|---|--:|--:|--:|\n');
 for (const f of files) {
