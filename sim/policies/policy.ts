@@ -1,5 +1,6 @@
 import type { RandomStream } from '../engine/random.js';
 import type { PeerInfo } from './peer-info.js';
+import type { ClientKindName } from '../scenario/schema.js';
 import type { Source } from './source.js';
 
 /**
@@ -42,6 +43,15 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
    * learns), so a policy whose records are views need not make one. Same effect as learn().
    */
   note?(remote: number, source: Source, flags: PeerFlags, now: number): void;
+
+  /**
+   * Optional: a tracker answered an announce, before the peers it listed are learnt (through
+   * note/learn with Source.Tracker). `seeds` and `leechers` are the swarm's complete and
+   * incomplete counts as the tracker reports them (the asker included), `listed` how many peers
+   * the answer holds. Transmission 3.00 turns them into a seed probability for the listed peers
+   * (announcer.c `getSeedProbability`); no other built-in policy reads them.
+   */
+  onTrackerResponse?(seeds: number, leechers: number, listed: number, now: number): void;
 
   /**
    * Earliest time the peer may be dialled, ignoring whether it is in use right now; Infinity when
@@ -239,7 +249,7 @@ export interface PolicyFactory {
    * group that does not name its `client` runs the policy's own; generic policies leave it unset
    * (the group then runs Transmission's mechanics).
    */
-  readonly client?: 'transmission' | 'libtorrent';
+  readonly client?: ClientKindName;
   /** Makes the policy instance of one host peer. `params` is complete (defaults filled in). */
   create(params: PolicyParams): ReconnectPolicy;
 }

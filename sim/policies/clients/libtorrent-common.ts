@@ -31,6 +31,7 @@ import type {
   RemoteState,
 } from '../policy.js';
 import { Source } from '../source.js';
+import type { ClientKindName } from '../../scenario/schema.js';
 
 export { LibtorrentInfo } from './libtorrent-entries.js';
 
@@ -137,6 +138,10 @@ export interface LibtorrentVariant {
   readonly description: string;
   /** 2.1 (PR #8519): LTEP upload_only is kept on the entry and suppresses dials while done. */
   readonly persistUploadOnly: boolean;
+  /** `connection_speed` (attempts per second); absent: libtorrent's default, 30. */
+  readonly connectionSpeed?: number;
+  /** The client kind the policy belongs to; absent: `libtorrent`. */
+  readonly client?: ClientKindName;
 }
 
 export const LT_MIN_RECONNECT = 60;
@@ -198,6 +203,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   private salt: number | undefined;
   /** host.done as the slot keys were last computed (suppression depends on it). */
   private keyedDone = false;
+  private readonly connectionSpeed: number;
   /** Slots whose erase rank is below ER_KEPT. */
   private erasable = 0;
   /** Draws of erase_peers' window start. */
@@ -211,6 +217,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   constructor(readonly variant: LibtorrentVariant) {
     super(new LibtorrentRows(LT_MAX_PEERLIST), true);
     this.name = variant.name;
+    this.connectionSpeed = variant.connectionSpeed ?? LT_CONNECTION_SPEED;
   }
 
   // ---- storage ---------------------------------------------------------------------------
@@ -500,7 +507,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   select(host: HostView, budget: number, out: Int32Array): number {
     this.syncKeys(host);
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
-    if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
+    if (max > this.connectionSpeed) max = this.connectionSpeed;
     if (max > budget) max = budget;
     const rows = this.table.rows;
     let n = 0;
@@ -714,7 +721,7 @@ export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
     name: variant.name,
     description: variant.description,
     params: [],
-    client: 'libtorrent',
+    client: variant.client ?? 'libtorrent',
     create(): ReconnectPolicy {
       return new LibtorrentPolicy(variant);
     },
