@@ -89,8 +89,10 @@ export function labCases(root: string): LabCase[] {
       .map((d) => join(runsDir, d));
     if (runDirs.length === 0 || !existsSync(join(metricsDir, 'summary.csv'))) continue;
     const lab = loadLabFile(join(labDir, f));
-    const twins = runDirs.map((d) => {
-      const twin = twinOfRun(lab, d);
+    const summary = readCsv(join(metricsDir, 'summary.csv'));
+    const p50 = columnIndex(summary, 'swarm_completion_s_p50');
+    const twins = runDirs.map((d, run) => {
+      const twin = twinOfRun(lab, d, run < summary.rows.length ? numberCell(summary, run, p50) : null);
       return { twin, scenario: ScenarioSchema.parse(twin.raw) };
     });
     out.push({ lab, labFile: `lab/${f}`, runDirs, metricsDir, twins });

@@ -14,7 +14,9 @@ import type { ClientKindName, LabFile, LabGroup } from '../config/lab-file.js';
  * - a private torrent (BEP 27, the lab's default): no PEX, DHT or LPD; the tracker answers on
  *   its interval (`min_interval` = `interval`, so a client short of peers does not re-announce
  *   sooner; the lab's tracker does not ask it to);
- * - an unlimited rate (0 in the lab file) is 100 MB/s, far above what a 256 KiB torrent needs.
+ * - an unlimited rate (0 in the lab file) is 100 MB/s, far above what a 256 KiB torrent needs;
+ *   but a leecher that took longer than 2 s (Transmission 3.00: ≈ 10 s for 256 KiB on loopback,
+ *   its request pipeline and bandwidth pulses, not the wire) downloads at the rate it showed.
  */
 
 /** The mirror of each lab client kind: the simulated client kind, its policy, and the ingested name. */
@@ -29,6 +31,8 @@ export const LOOPBACK_RTT = { median: 0.0002, sigma: 0.5, min: 0.00005 };
 /** Replications of each twin. */
 export const TWIN_REPLICATIONS = 10;
 const UNLIMITED = 100e6;
+/** A download that took longer than this (s) is modelled at the rate it showed. */
+const SLOW_DOWNLOAD_SECS = 2;
 
 interface LabJson {
   start_ms: number;
@@ -77,7 +81,7 @@ export interface Twin {
  * subject group's arrivals are a trace in lab.json order, so simulated peer ids are the run's
  * client indices (the `from`/`to` of both connections.csv files).
  */
-export function twinOfRun(lab: LabFile, runDir: string): Twin {
+export function twinOfRun(lab: LabFile, runDir: string, completionP50: number | null = null): Twin {
   const json = readLabJson(runDir);
   const offsets = announceOffsets(runDir);
   const run = basename(runDir);
@@ -90,9 +94,17 @@ export function twinOfRun(lab: LabFile, runDir: string): Twin {
     client: MIRRORS[g.kind].client,
     policy: MIRRORS[g.kind].policy,
     upload: g.upload_limit > 0 ? g.upload_limit : UNLIMITED,
-    download: g.download_limit > 0 ? g.download_limit : UNLIMITED,
+    download: g.download_limit > 0 ? g.download_limit : leecherRate(g, json.clients.filter((c) => c.group === g.name).map((c) => offsets.get(c.id)!)),
     arrival,
   });
+  // An unlimited leecher that took clearly longer than the wire needs (Transmission 3.00 on
+  // loopback: ≈ 10 s for 256 KiB) downloads at the rate it showed: size over the time from its
+  // first announce to the run's median completion (summary.csv, from the client's start).
+  const leecherRate = (g: LabGroup, announced: number[]): number => {
+    if (g.role !== 'leecher' || completionP50 === null || announced.length === 0) return UNLIMITED;
+    const span = completionP50 - (Math.min(...announced) - g.start_after);
+    return span > SLOW_DOWNLOAD_SECS ? Math.round(lab.torrent.size / span) : UNLIMITED;
+  };
   for (const g of lab.groups) {
     const clients = json.clients.filter((c) => c.group === g.name);
     if (g === subjectGroup) {

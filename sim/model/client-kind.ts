@@ -72,6 +72,13 @@ export interface ClientKind {
    * us!"); the dialler's handshake then fails at its handshake timeout. Only `transmission-3`.
    */
   readonly refusesKnownSeeds: boolean;
+  /**
+   * The `have` of the piece that completes the file waits in the client's message batch
+   * (Transmission 3.00 peer-msgs.c: `protocolSendHave` → `pokeBatchPeriod(LOW_PRIORITY_INTERVAL_SECS)`,
+   * 10 s, `:83-85`), so a seed-to-seed link the completed client closes at once (no PEX) is gone
+   * before the other end reads it. Only `transmission-3`; the model otherwise sends that `have` at once.
+   */
+  readonly lastHaveBatched: boolean;
 }
 
 /** What a client's dial budget reads of the peer. */
@@ -117,6 +124,7 @@ export const TRANSMISSION: ClientKind = {
   uploadSlots: 8,
   banStrikes: 5,
   refusesKnownSeeds: false,
+  lastHaveBatched: false,
 };
 
 export const LIBTORRENT: ClientKind = {
@@ -141,6 +149,7 @@ export const LIBTORRENT: ClientKind = {
   uploadSlots: 8,
   banStrikes: 4,
   refusesKnownSeeds: false,
+  lastHaveBatched: false,
 };
 
 /**
@@ -154,6 +163,7 @@ export const TRANSMISSION_3: ClientKind = {
   name: 'transmission-3',
   defaultPolicy: 'transmission-3.0',
   refusesKnownSeeds: true,
+  lastHaveBatched: true,
 };
 
 /**
@@ -198,6 +208,7 @@ export const WEBTORRENT: ClientKind = {
   uploadSlots: 10,
   banStrikes: Infinity,
   refusesKnownSeeds: false,
+  lastHaveBatched: false,
 };
 
 /**
@@ -231,6 +242,7 @@ export const RTORRENT: ClientKind = {
   uploadSlots: 8,
   banStrikes: Infinity,
   refusesKnownSeeds: false,
+  lastHaveBatched: false,
 };
 
 /** rTorrent's `min_peers` default. */
@@ -267,6 +279,7 @@ export const ARIA2: ClientKind = {
   uploadSlots: 4,
   banStrikes: Infinity,
   refusesKnownSeeds: false,
+  lastHaveBatched: false,
 };
 
 export const CLIENT_KIND_BY_NAME: Record<ClientKindName, ClientKind> = {

@@ -40,7 +40,9 @@ export class PieceEvents {
     // comes before `write_have`, v2.0.8 `:1020-1026`), so the seed at the other end never reads
     // it and does not mark the peer a seed: the lab's libtorrent seeds re-dial such former
     // leechers 60 s after every close (lab/runs/seeds-libtorrent-*: dials at 78 s and 138 s).
-    if (p.kind.closesOnLtepUploadOnly) {
+    // Transmission 3.00 batches that `have` (client-kind.ts `lastHaveBatched`) and, without PEX,
+    // closes a seed-to-seed link at once: the same outcome, seen in lab/runs/seeds-transmission-*.
+    if (p.kind.closesOnLtepUploadOnly || (p.kind.lastHaveBatched && p.kind.seedSeedDelay(s.pexAllowed) === 0)) {
       for (let i = p.conns.length - 1; i >= 0; i--) {
         const c = p.conns[i]!;
         if (c.state === ConnState.Open && c.other(p).done) s.links.close(c, p, 'seed_seed');
