@@ -56,12 +56,16 @@ export interface MetricRow {
 }
 
 export interface DialRow {
+  /** The subject peer. */
   from: string;
+  /** The remote. */
   to: string;
-  real: number[];
-  sim: number[];
-  /** Same number of dials and each within one pulse of the subject's client kind. */
+  real: Dial[];
+  sim: Dial[];
+  /** Same number of dials, each the same way and within one pulse of the subject's client kind. */
   match: boolean;
+  /** Same number of dials, each within one pulse, but not all the same way (which end dials first is a race). */
+  otherWay: boolean;
   /** Largest |real − sim| over paired dials (null when either side has none). */
   maxDelta: number | null;
 }
@@ -154,41 +158,95 @@ function clientIds(runDir: string): string[] {
   return lab.clients.map((x) => x.id);
 }
 
-/** Dial times of subject peers, keyed `from→to`, from connection rows (t_dial, from, to, from_group). */
-function dialsOf(rows: Iterable<readonly (string | number)[]>, cols: { t: number; from: number; to: number; group: number }, subject: string): Map<string, number[]> {
-  const m = new Map<string, number[]>();
+/** One dial between a subject peer and a remote: its time, direction, and whether it failed its handshake. */
+export interface Dial {
+  t: number;
+  /** `→` the subject peer (first of the pair) dialled; `←` the remote did. */
+  dir: '→' | '←';
+  failed: boolean;
+  /** Real only: the plaintext retry that followed this dial inside the same attempt (Transmission). */
+  retry?: boolean;
+}
+
+interface Cols {
+  t: number;
+  from: number;
+  to: number;
+  fromGroup: number;
+  toGroup: number;
+  outcome: number;
+}
+
+/** Dials in which a subject peer takes part, by pair `a↔b` (a the subject peer; two subject peers: lower id first). */
+function dialsOf(rows: Iterable<readonly (string | number)[]>, c: Cols, subject: string): Map<string, Dial[]> {
+  const m = new Map<string, Dial[]>();
   for (const r of rows) {
-    if (String(r[cols.group]) !== subject) continue;
-    const key = `${r[cols.from]}→${r[cols.to]}`;
+    const fromSubject = String(r[c.fromGroup]) === subject;
+    const toSubject = String(r[c.toGroup]) === subject;
+    if (!fromSubject && !toSubject) continue;
+    const from = Number(r[c.from]);
+    const to = Number(r[c.to]);
+    const fromFirst = fromSubject && (!toSubject || from < to);
+    const key = fromFirst ? `${from}↔${to}` : `${to}↔${from}`;
     const list = m.get(key) ?? [];
-    list.push(Number(r[cols.t]));
+    list.push({ t: Number(r[c.t]), dir: fromFirst ? '→' : '←', failed: r[c.outcome] === 'handshake_failed' });
     m.set(key, list);
   }
-  for (const v of m.values()) v.sort((a, b) => a - b);
+  for (const v of m.values()) v.sort((a, b) => a.t - b.t);
   return m;
+}
+
+/** Seconds after a failed dial within which a second dial the same way is its plaintext retry. */
+const RETRY_WINDOW = 2;
+
+/**
+ * Transmission's plaintext retry (`handshake failed, trying plaintext...`) is a second TCP
+ * connection inside one peer-manager attempt; ingest counts it as a dial of its own, the model
+ * makes none. Folded into the dial it retries for the schedule comparison.
+ */
+export function foldRetries(dials: readonly Dial[]): Dial[] {
+  const out: Dial[] = [];
+  for (const d of dials) {
+    const prev = [...out].reverse().find((p) => p.dir === d.dir);
+    if (prev !== undefined && prev.failed && !prev.retry && d.t - prev.t <= RETRY_WINDOW) {
+      prev.retry = true;
+      continue;
+    }
+    out.push({ ...d });
+  }
+  return out;
 }
 
 function dialRows(c: LabCase, sim: RunResult, pulse: number): DialRow[] {
   const ids = clientIds(c.runDirs[0]!);
   const subject = c.twins[0]!.scenario.subject;
+  const subjectKind = (c.lab.groups.find((g) => g.subject) ?? c.lab.groups[0]!).kind;
   const realTable = readCsv(join(c.metricsDir, 'connections.csv'));
   const rep = columnIndex(realTable, 'rep');
   const realGroup = (c.lab.groups.find((g) => g.subject) ?? c.lab.groups[0]!).name;
-  const realCols = { t: columnIndex(realTable, 't_dial'), from: columnIndex(realTable, 'from'), to: columnIndex(realTable, 'to'), group: columnIndex(realTable, 'from_group') };
+  const col = (n: string): number => columnIndex(realTable, n);
+  const realCols = { t: col('t_dial'), from: col('from'), to: col('to'), fromGroup: col('from_group'), toGroup: col('to_group'), outcome: col('outcome') };
   const real = dialsOf(realTable.rows.filter((r) => r[rep] === '0'), realCols, realGroup);
   const idx = (n: string): number => CONNECTION_COLUMNS.indexOf(n as (typeof CONNECTION_COLUMNS)[number]);
-  const simDials = dialsOf(sim.connections, { t: idx('t_dial'), from: idx('from'), to: idx('to'), group: idx('from_group') }, subject);
+  const simCols = { t: idx('t_dial'), from: idx('from'), to: idx('to'), fromGroup: idx('from_group'), toGroup: idx('to_group'), outcome: idx('outcome') };
+  const simDials = dialsOf(sim.connections, simCols, subject);
   const keys = [...new Set([...real.keys(), ...simDials.keys()])].sort((a, b) => {
-    const [af, at] = a.split('→').map(Number) as [number, number];
-    const [bf, bt] = b.split('→').map(Number) as [number, number];
+    const [af, at] = a.split('↔').map(Number) as [number, number];
+    const [bf, bt] = b.split('↔').map(Number) as [number, number];
     return af - bf || at - bt;
   });
   return keys.map((k) => {
-    const [f, t] = k.split('→').map(Number) as [number, number];
-    const r = real.get(k) ?? [];
+    const [f, t] = k.split('↔').map(Number) as [number, number];
+    const raw = real.get(k) ?? [];
+    const r = subjectKind === 'transmission' ? foldRetries(raw) : raw;
     const s = simDials.get(k) ?? [];
     let maxDelta: number | null = null;
-    for (let i = 0; i < Math.min(r.length, s.length); i++) maxDelta = Math.max(maxDelta ?? 0, Math.abs(r[i]! - s[i]!));
-    return { from: ids[f] ?? String(f), to: ids[t] ?? String(t), real: r, sim: s, match: r.length === s.length && (maxDelta ?? 0) <= pulse + 1e-9, maxDelta };
+    let sameWay = r.length === s.length;
+    for (let i = 0; i < Math.min(r.length, s.length); i++) {
+      maxDelta = Math.max(maxDelta ?? 0, Math.abs(r[i]!.t - s[i]!.t));
+      if (r[i]!.dir !== s[i]!.dir) sameWay = false;
+    }
+    const inPulse = r.length === s.length && (maxDelta ?? 0) <= pulse + 1e-9;
+    return { from: ids[f] ?? String(f), to: ids[t] ?? String(t), real: r, sim: s, match: inPulse && sameWay, otherWay: inPulse && !sameWay, maxDelta };
   });
 }
