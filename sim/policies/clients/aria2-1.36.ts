@@ -39,6 +39,8 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
 
   constructor() {
     super(ARIA2_PER_TICK);
+    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
+    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): Aria2Info {

@@ -43,6 +43,8 @@ export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
 
   constructor() {
     super(RTORRENT_MAX_PEERS);
+    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
+    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): RtorrentInfo {

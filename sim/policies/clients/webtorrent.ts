@@ -40,6 +40,8 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
 
   constructor() {
     super(WEBTORRENT_MAX_CONNS);
+    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
+    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): WebtorrentInfo {
