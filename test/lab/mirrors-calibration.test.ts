@@ -42,7 +42,7 @@ describe('mirrors predict the committed real runs', () => {
     const c = cases.find((x) => x.lab.name === 'seeds-libtorrent')!;
     const { factory, params } = getPolicyFactory('naive');
     const s = c.twins[0]!.scenario;
-    const wasted = [0, 1, 2].map((rep) => Number(runOne({ scenario: s, policy: 'naive', factory, params, rep, seed: 1 + rep, trace: 'off' }).summary.subject_wasted_handshakes));
+    const wasted = [0, 1, 2].map((rep) => Number(runOne({ scenario: s, policy: 'naive', factory, params, rep, seed: 1 + rep, trace: 'none' }).summary.subject_wasted_handshakes));
     const real = cals.find((x) => x.case.lab.name === 'seeds-libtorrent')!.rows.find((r) => r.metric === 'subject_wasted_handshakes')!.real;
     expect(verdict(real, estimate(wasted))).toBe('differs');
   });

@@ -39,8 +39,6 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
 
   constructor() {
     super(ARIA2_PER_TICK);
-    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
-    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): Aria2Info {
@@ -49,7 +47,9 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
 
   protected override learned(info: Aria2Info, source: Source, flags: PeerFlags, now: number, isNew: boolean): boolean {
     const changed = super.learned(info, source, flags, now, isNew);
-    if (source === Source.Incoming || info.unused || info.conns > 0 || info.badUntil > now) return changed;
+    if (source === Source.Incoming || info.unused || info.conns > 0) return changed;
+    // Declined by the clock: the same listing counts later, so it must not be memoised as a no-op.
+    if (info.badUntil > now) return true;
     info.unused = true;
     info.queuedAt = now;
     return true;
@@ -61,6 +61,11 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
 
   protected rank(info: Aria2Info): number {
     return info.queuedAt;
+  }
+
+  override onIncoming(info: Aria2Info, now: number): void {
+    super.onIncoming(info, now);
+    this.touch(info);
   }
 
   override onDial(info: Aria2Info, now: number): void {
@@ -94,6 +99,7 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
   /** `returnPeer` → `onErasingPeer`: forgotten once nothing is open with it. */
   private returned(info: Aria2Info): void {
     if (info.conns === 0 && !info.unused) this.forget(info);
+    else this.touch(info);
   }
 }
 

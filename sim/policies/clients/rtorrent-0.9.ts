@@ -1,4 +1,4 @@
-import type { HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import type { CloseInfo, ConnectFailure, HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
 import { ScanInfo, ScanPolicy } from '../scan-policy.js';
 import { Source } from '../source.js';
 
@@ -43,8 +43,6 @@ export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
 
   constructor() {
     super(RTORRENT_MAX_PEERS);
-    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
-    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): RtorrentInfo {
@@ -58,7 +56,8 @@ export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
   protected override learned(info: RtorrentInfo, source: Source, flags: PeerFlags, now: number, isNew: boolean): boolean {
     const changed = super.learned(info, source, flags, now, isNew);
     if (source === Source.Incoming || info.available || info.conns > 0) return changed;
-    if (info.lastHandshake + RTORRENT_RECENT_HANDSHAKE > Math.floor(now)) return changed;
+    // Declined by the clock: the same listing counts later, so it must not be memoised as a no-op.
+    if (info.lastHandshake + RTORRENT_RECENT_HANDSHAKE > Math.floor(now)) return true;
     info.available = true;
     return true;
   }
@@ -76,6 +75,21 @@ export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
     super.onDial(info, now);
     info.available = false;
     info.lastHandshake = Math.floor(now);
+    this.touch(info);
+  }
+
+  override onConnectFailure(info: RtorrentInfo, now: number, reason: ConnectFailure): void {
+    super.onConnectFailure(info, now, reason);
+    this.touch(info);
+  }
+
+  override onHandshakeFailure(info: RtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
+    super.onHandshakeFailure(info, now, outgoing, readAnything);
+    this.touch(info);
+  }
+
+  override onClose(info: RtorrentInfo, now: number, close: CloseInfo): void {
+    super.onClose(info, now, close);
     this.touch(info);
   }
 

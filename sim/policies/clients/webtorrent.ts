@@ -40,8 +40,6 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
 
   constructor() {
     super(WEBTORRENT_MAX_CONNS);
-    // Whether a listing changes anything depends on the clock, not only on the record: no memo.
-    this.learnMemo = false;
   }
 
   protected make(remote: number, source: Source, now: number): WebtorrentInfo {
@@ -52,6 +50,8 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
     const changed = super.learned(info, source, flags, now, isNew);
     // `_addPeer`: an address string joins the queue unless it is a peer already (queued or connected).
     if (source === Source.Incoming || info.conns > 0 || info.queuedAt <= now) return changed;
+    // (A pending re-add, queuedAt > now, is replaced: a change. Every event that can make a
+    // declined listing count later touches the record, so the no-op learn memo stays exact.)
     info.queuedAt = now;
     info.retries = 0;
     return true;
@@ -71,6 +71,11 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
     this.touch(info);
   }
 
+  override onIncoming(info: WebtorrentInfo, now: number): void {
+    super.onIncoming(info, now);
+    this.touch(info); // in use: a listing now changes nothing, so the learn memo must be reset
+  }
+
   override onHandshake(info: WebtorrentInfo, now: number, outgoing: boolean): void {
     super.onHandshake(info, now, outgoing);
     info.retries = 0;
@@ -79,16 +84,19 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
   override onConnectFailure(info: WebtorrentInfo, now: number, reason: ConnectFailure): void {
     super.onConnectFailure(info, now, reason);
     this.dialledClosed(info, now);
+    this.touch(info);
   }
 
   override onHandshakeFailure(info: WebtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
     super.onHandshakeFailure(info, now, outgoing, readAnything);
     if (outgoing) this.dialledClosed(info, now);
+    this.touch(info);
   }
 
   override onClose(info: WebtorrentInfo, now: number, close: CloseInfo): void {
     super.onClose(info, now, close);
     if (close.outgoing) this.dialledClosed(info, now);
+    this.touch(info);
   }
 
   /** The `close` handler of a connection `_drain` made (`torrent.js:2145-2175`). */
@@ -97,7 +105,6 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
     if (info.retries >= WEBTORRENT_RECONNECT_WAIT.length) return; // will not re-add
     info.queuedAt = now + (WEBTORRENT_RECONNECT_WAIT[info.retries] as number);
     info.retries++;
-    this.touch(info);
   }
 }
 
