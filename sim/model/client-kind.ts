@@ -180,6 +180,24 @@ export const QBITTORRENT: ClientKind = {
 };
 
 /**
+ * What the lab's other clients (WebTorrent, rTorrent, aria2) share: they accept every incoming
+ * connection and refuse after the handshake, close no link for idleness or mutual disinterest,
+ * ban by address rather than by strikes on a link (not modelled), and have none of the
+ * Transmission 3.00 or libtorrent handshake rules.
+ */
+const NO_CLOSE_RULES = {
+  incomingSlack: Infinity,
+  recordsRefusedHandshake: false,
+  closesOnLtepUploadOnly: false,
+  idleLimit: () => Infinity,
+  uninterestedLimit: () => Infinity,
+  inactivityTimeout: Infinity,
+  banStrikes: Infinity,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+} as const;
+
+/**
  * WebTorrent 3.0.21 (`lib/torrent.js`, `lib/peer.js`): no dial pulse (a connection is started
  * from `_drain()` whenever a peer is queued; the model looks every 0.1 s, the grid its waits are
  * rounded up to), `maxConns` 55 (`index.js:84`) counting pending dials (`_numConns +
@@ -189,6 +207,7 @@ export const QBITTORRENT: ClientKind = {
  * Rechoke: 10 upload slots (`uploads`, `torrent.js:147`). No ban on bad pieces.
  */
 export const WEBTORRENT: ClientKind = {
+  ...NO_CLOSE_RULES,
   name: 'webtorrent',
   pulsePeriod: 0.1,
   defaultPolicy: 'webtorrent',
@@ -196,19 +215,10 @@ export const WEBTORRENT: ClientKind = {
   dialBudget(p) {
     return this.peerLimit - p.sockets;
   },
-  incomingSlack: Infinity,
-  recordsRefusedHandshake: false,
   handshakeTimeout: 25,
   connectTimeout: 5,
   seedSeedDelay: () => Infinity,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
   uploadSlots: 10,
-  banStrikes: Infinity,
-  refusesKnownSeeds: false,
-  lastHaveBatched: false,
 };
 
 /**
@@ -223,6 +233,7 @@ export const WEBTORRENT: ClientKind = {
  * here: 60 s / 30 s stand-ins.
  */
 export const RTORRENT: ClientKind = {
+  ...NO_CLOSE_RULES,
   name: 'rtorrent',
   pulsePeriod: 1,
   defaultPolicy: 'rtorrent-0.9',
@@ -230,19 +241,10 @@ export const RTORRENT: ClientKind = {
   dialBudget(p) {
     return p.handshaked < RTORRENT_MIN_PEERS ? this.peerLimit - p.sockets : 0;
   },
-  incomingSlack: Infinity,
-  recordsRefusedHandshake: false,
   handshakeTimeout: 60,
   connectTimeout: 30,
   seedSeedDelay: () => 0,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
   uploadSlots: 8,
-  banStrikes: Infinity,
-  refusesKnownSeeds: false,
-  lastHaveBatched: false,
 };
 
 /** rTorrent's `min_peers` default. */
@@ -259,6 +261,7 @@ export const RTORRENT_MIN_PEERS = 40;
  * in the peer storage, not a per-link strike count: not modelled.
  */
 export const ARIA2: ClientKind = {
+  ...NO_CLOSE_RULES,
   name: 'aria2',
   pulsePeriod: 10,
   defaultPolicy: 'aria2-1.36',
@@ -267,19 +270,10 @@ export const ARIA2: ClientKind = {
     if (p.done) return this.peerLimit - p.handshaked;
     return p.handshaked < Math.trunc(this.peerLimit * 0.8) ? this.peerLimit - p.sockets : 0;
   },
-  incomingSlack: Infinity,
-  recordsRefusedHandshake: false,
   handshakeTimeout: 20,
   connectTimeout: 20,
   seedSeedDelay: () => 0,
-  closesOnLtepUploadOnly: false,
-  idleLimit: () => Infinity,
-  uninterestedLimit: () => Infinity,
-  inactivityTimeout: Infinity,
   uploadSlots: 4,
-  banStrikes: Infinity,
-  refusesKnownSeeds: false,
-  lastHaveBatched: false,
 };
 
 export const CLIENT_KIND_BY_NAME: Record<ClientKindName, ClientKind> = {

@@ -1,5 +1,5 @@
-import type { CloseInfo, ConnectFailure, HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
-import { ScanInfo, ScanPolicy } from '../scan-policy.js';
+import type { CloseInfo, HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import { ListingPolicy, ScanInfo } from '../scan-policy.js';
 import { Source } from '../source.js';
 
 /**
@@ -34,7 +34,7 @@ export class Aria2Info extends ScanInfo {
   badUntil = 0;
 }
 
-export class Aria2Policy extends ScanPolicy<Aria2Info> {
+export class Aria2Policy extends ListingPolicy<Aria2Info> {
   readonly name = 'aria2-1.36';
 
   constructor() {
@@ -63,43 +63,19 @@ export class Aria2Policy extends ScanPolicy<Aria2Info> {
     return info.queuedAt;
   }
 
-  override onIncoming(info: Aria2Info, now: number): void {
-    super.onIncoming(info, now);
-    this.touch(info);
-  }
-
   override onDial(info: Aria2Info, now: number): void {
-    super.onDial(info, now);
     info.unused = false;
-    this.touch(info);
+    super.onDial(info, now);
   }
 
-  override onConnectFailure(info: Aria2Info, now: number, reason: ConnectFailure): void {
-    super.onConnectFailure(info, now, reason);
-    this.returned(info);
-  }
-
-  override onHandshakeFailure(info: Aria2Info, now: number, outgoing: boolean, readAnything: boolean): void {
-    super.onHandshakeFailure(info, now, outgoing, readAnything);
-    this.returned(info);
-  }
-
-  override onClose(info: Aria2Info, now: number, close: CloseInfo): void {
-    super.onClose(info, now, close);
-    if (close.reason === 'banned') {
-      // A bad mark, not a ban for good: keep the record to refuse listings until it ends.
-      info.banned = false;
+  /** `returnPeer` → `onErasingPeer`: forgotten once nothing is open with it; a bad piece bars it instead. */
+  protected ended(info: Aria2Info, now: number, _dialled: boolean, close: CloseInfo | null): void {
+    if (close !== null && close.reason === 'banned') {
+      info.banned = false; // a bad mark, not a ban for good: the record refuses listings until it ends
       info.badUntil = now + ARIA2_BAD_PEER_SECS;
-      this.touch(info);
       return;
     }
-    this.returned(info);
-  }
-
-  /** `returnPeer` → `onErasingPeer`: forgotten once nothing is open with it. */
-  private returned(info: Aria2Info): void {
     if (info.conns === 0 && !info.unused) this.forget(info);
-    else this.touch(info);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { CloseInfo, ConnectFailure, HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
-import { ScanInfo, ScanPolicy } from '../scan-policy.js';
+import type { HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import { ListingPolicy, ScanInfo } from '../scan-policy.js';
 import { Source } from '../source.js';
 
 /**
@@ -38,7 +38,7 @@ export class RtorrentInfo extends ScanInfo {
   lastHandshake = -Infinity;
 }
 
-export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
+export class RtorrentPolicy extends ListingPolicy<RtorrentInfo> {
   readonly name = 'rtorrent-0.9';
 
   constructor() {
@@ -72,33 +72,19 @@ export class RtorrentPolicy extends ScanPolicy<RtorrentInfo> {
   }
 
   override onDial(info: RtorrentInfo, now: number): void {
-    super.onDial(info, now);
     info.available = false;
     info.lastHandshake = Math.floor(now);
-    this.touch(info);
-  }
-
-  override onConnectFailure(info: RtorrentInfo, now: number, reason: ConnectFailure): void {
-    super.onConnectFailure(info, now, reason);
-    this.touch(info);
-  }
-
-  override onHandshakeFailure(info: RtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
-    super.onHandshakeFailure(info, now, outgoing, readAnything);
-    this.touch(info);
-  }
-
-  override onClose(info: RtorrentInfo, now: number, close: CloseInfo): void {
-    super.onClose(info, now, close);
-    this.touch(info);
+    super.onDial(info, now);
   }
 
   override onIncoming(info: RtorrentInfo, now: number): void {
-    super.onIncoming(info, now);
     info.available = false; // connected: a pop would find it in the connection list
     info.lastHandshake = Math.floor(now);
-    this.touch(info);
+    super.onIncoming(info, now);
   }
+
+  /** `PeerList::disconnected` stamps times only: nothing goes back to the available list. */
+  protected ended(): void {}
 }
 
 export const rtorrent09: PolicyFactory = {

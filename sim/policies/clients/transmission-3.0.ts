@@ -1,4 +1,5 @@
 import { transmissionFactory, type TransmissionVariant } from './transmission-common.js';
+import { transmission40Variant } from './transmission-4.0.js';
 
 /**
  * `transmission-3.0`: Transmission **3.00** (tag `3.00`, the Debian 12 package the lab runs),
@@ -43,23 +44,10 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  *   lab's swarms hold ≤ 6 peers).
  */
 export const transmission30Variant: TransmissionVariant = {
+  ...transmission40Variant,
   name: 'transmission-3.0',
   description: 'Transmission 3.00: 4.0 structure, unreachable at step + 2, seeds known from the tracker and bitfields never dialled',
-  perPulse: 6,
-  cacheFactor: 0,
-  resetOnConnect: false,
-  resetOnDataClose: true,
-  fruitlessClose: 'any',
   unreachable: 'step-plus-2',
-  doneFilter: 'done-seed',
-  failureBit: 'last-attempt-failed',
-  flags: 'pex-or',
-  pexClearsUnreachable: false,
-  pruning: false,
-  seedOrder: 'seeds-last',
-  socketCap: 'always',
-  incomingFailuresCount: true,
-  incomingMerge: false,
   trackerSeedProbability: true,
   seedFromConnection: true,
 };

@@ -1,5 +1,5 @@
-import type { CloseInfo, ConnectFailure, HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
-import { ScanInfo, ScanPolicy } from '../scan-policy.js';
+import type { HostView, PeerFlags, PolicyFactory, ReconnectPolicy } from '../policy.js';
+import { ListingPolicy, ScanInfo } from '../scan-policy.js';
 import { Source } from '../source.js';
 
 /**
@@ -35,7 +35,7 @@ export class WebtorrentInfo extends ScanInfo {
   queuedAt = Infinity;
 }
 
-export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
+export class WebtorrentPolicy extends ListingPolicy<WebtorrentInfo> {
   readonly name = 'webtorrent';
 
   constructor() {
@@ -66,14 +66,8 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
   }
 
   override onDial(info: WebtorrentInfo, now: number): void {
-    super.onDial(info, now);
     info.queuedAt = Infinity; // shifted off the queue
-    this.touch(info);
-  }
-
-  override onIncoming(info: WebtorrentInfo, now: number): void {
-    super.onIncoming(info, now);
-    this.touch(info); // in use: a listing now changes nothing, so the learn memo must be reset
+    super.onDial(info, now);
   }
 
   override onHandshake(info: WebtorrentInfo, now: number, outgoing: boolean): void {
@@ -81,27 +75,9 @@ export class WebtorrentPolicy extends ScanPolicy<WebtorrentInfo> {
     info.retries = 0;
   }
 
-  override onConnectFailure(info: WebtorrentInfo, now: number, reason: ConnectFailure): void {
-    super.onConnectFailure(info, now, reason);
-    this.dialledClosed(info, now);
-    this.touch(info);
-  }
-
-  override onHandshakeFailure(info: WebtorrentInfo, now: number, outgoing: boolean, readAnything: boolean): void {
-    super.onHandshakeFailure(info, now, outgoing, readAnything);
-    if (outgoing) this.dialledClosed(info, now);
-    this.touch(info);
-  }
-
-  override onClose(info: WebtorrentInfo, now: number, close: CloseInfo): void {
-    super.onClose(info, now, close);
-    if (close.outgoing) this.dialledClosed(info, now);
-    this.touch(info);
-  }
-
-  /** The `close` handler of a connection `_drain` made (`torrent.js:2145-2175`). */
-  private dialledClosed(info: WebtorrentInfo, now: number): void {
-    if (info.queuedAt < Infinity) return; // re-listed by a tracker meanwhile: already queued
+  /** The `close` handler of a connection `_drain` made (`torrent.js:2145-2175`); an accepted one has none. */
+  protected ended(info: WebtorrentInfo, now: number, dialled: boolean): void {
+    if (!dialled || info.queuedAt < Infinity) return; // accepted, or re-listed by a tracker meanwhile
     if (info.retries >= WEBTORRENT_RECONNECT_WAIT.length) return; // will not re-add
     info.queuedAt = now + (WEBTORRENT_RECONNECT_WAIT[info.retries] as number);
     info.retries++;
