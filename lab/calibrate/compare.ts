@@ -201,8 +201,9 @@ const RETRY_WINDOW = 2;
 
 /**
  * Transmission's plaintext retry (`handshake failed, trying plaintext...`) is a second TCP
- * connection inside one peer-manager attempt; ingest counts it as a dial of its own, the model
- * makes none. Folded into the dial it retries for the schedule comparison.
+ * connection inside one peer-manager attempt; ingest and the model (client kind
+ * `plaintextRetry`) count it as a connection of its own. Folded into the dial it retries for the
+ * schedule comparison, on both sides.
  */
 export function foldRetries(dials: readonly Dial[]): Dial[] {
   const out: Dial[] = [];
@@ -239,7 +240,7 @@ function dialRows(c: LabCase, sim: RunResult, pulse: number): DialRow[] {
     const [f, t] = k.split('↔').map(Number) as [number, number];
     const raw = real.get(k) ?? [];
     const r = subjectKind === 'transmission' ? foldRetries(raw) : raw;
-    const s = simDials.get(k) ?? [];
+    const s = subjectKind === 'transmission' ? foldRetries(simDials.get(k) ?? []) : (simDials.get(k) ?? []);
     let maxDelta: number | null = null;
     let sameWay = r.length === s.length;
     for (let i = 0; i < Math.min(r.length, s.length); i++) {

@@ -79,6 +79,13 @@ export interface ClientKind {
    * before the other end reads it. Only `transmission-3`; the model otherwise sends that `have` at once.
    */
   readonly lastHaveBatched: boolean;
+  /**
+   * After a dropped encrypted handshake the dialler retries in plaintext on a second TCP
+   * connection within the same attempt (Transmission 3.00 handshake.c "handshake failed, trying
+   * plaintext..."; with `network.encryption`). The model records that connection (an attempt and
+   * a handshake failure) without telling either policy. Only `transmission-3`.
+   */
+  readonly plaintextRetry: boolean;
 }
 
 /** What a client's dial budget reads of the peer. */
@@ -125,6 +132,7 @@ export const TRANSMISSION: ClientKind = {
   banStrikes: 5,
   refusesKnownSeeds: false,
   lastHaveBatched: false,
+  plaintextRetry: false,
 };
 
 export const LIBTORRENT: ClientKind = {
@@ -150,6 +158,7 @@ export const LIBTORRENT: ClientKind = {
   banStrikes: 4,
   refusesKnownSeeds: false,
   lastHaveBatched: false,
+  plaintextRetry: false,
 };
 
 /**
@@ -164,6 +173,7 @@ export const TRANSMISSION_3: ClientKind = {
   defaultPolicy: 'transmission-3.0',
   refusesKnownSeeds: true,
   lastHaveBatched: true,
+  plaintextRetry: true,
 };
 
 /**
@@ -195,6 +205,7 @@ const NO_CLOSE_RULES = {
   banStrikes: Infinity,
   refusesKnownSeeds: false,
   lastHaveBatched: false,
+  plaintextRetry: false,
 } as const;
 
 /**

@@ -126,9 +126,28 @@ export class Links implements LinkIndex {
       // the acceptor's key, gives up at its handshake timeout.
       c.refusedAsSeed = true;
       c.timer = s.env.schedule(a.kind.handshakeTimeout, this.kHandshake, c.slot, c.gen);
+      if (a.kind.plaintextRetry && s.scenario.network.encryption) this.plaintextRetry(c, now);
       return;
     }
     c.timer = s.env.schedule(rtts * c.rtt, this.kHandshake, c.slot, c.gen);
+  }
+
+  /**
+   * Transmission 3.00's plaintext retry (handshake.c, "handshake failed, trying plaintext..."):
+   * the encrypted handshake that the acceptor dropped is retried at once on a second TCP
+   * connection inside the same peer-manager attempt, and dropped again. Neither policy hears of
+   * it (the dialler's attempt fails once, at its timeout); the observer sees a connection of its
+   * own, as ingest counts it.
+   */
+  private plaintextRetry(c: Connection, now: number): void {
+    const r = this.alloc();
+    r.init(c.a, c.b, c.rtt, now);
+    r.tConnect = r.tClose = now;
+    r.state = ConnState.Closed;
+    r.outcome = 'handshake_failed';
+    this.s.observer.attempt(r, now);
+    this.s.observer.handshakeFailure(r, now);
+    this.release(r);
   }
 
   /** Ends an attempt that never completed its handshake (`readAnything`: the dialler read something first). */
