@@ -41,8 +41,8 @@ export function buildRealClientsDoc(cals: readonly Calibration[], notes: Readonl
   out.push('- **Dials**: between each subject peer and each remote, both ways, first real run beside the first');
   out.push("  replication of its twin (seconds from the lab's start); ✓ when the counts agree and each dial goes the same");
   out.push("  way within one pulse of the subject's client kind. Transmission's plaintext retry (a second TCP connection");
-  out.push('  inside one attempt, which ingest counts as a connection and the model does not make) is folded into the');
-  out.push('  dial it retries (`+r`). "✓ times, not ways": the same dials within a pulse, but the other end dialled first');
+  out.push('  inside one attempt, a connection of its own in both CSVs) is folded into the dial it retries (`+r`).');
+  out.push('  "✓ times, not ways": the same dials within a pulse, but the other end dialled first');
   out.push('  for some (both ends become eligible in the same second; their tick phases decide).');
   out.push('');
   out.push("What the twins model of the lab's network and what they cannot: loopback RTT (median 0.2 ms) and no NAT");

@@ -165,7 +165,9 @@ export const LIBTORRENT: ClientKind = {
  * Transmission 3.00 (tag `3.00`, `libtransmission/peer-mgr.c`, `handshake.c`): the 4.x pulse,
  * limits, idle and seed-to-seed rules (3.00 has the same constants: `RECONNECT_PERIOD_MSEC` 500,
  * `MIN_UPLOAD_IDLE_SECS` 60, `MAX_UPLOAD_IDLE_SECS` 300, `MAX_BAD_PIECES_PER_PEER` 5, peer-mgr.c
- * `:55-66`), plus the refusal of a known seed in the encrypted handshake (`handshake.c:836-845`).
+ * `:55-66`), plus the refusal of a known seed in the encrypted handshake (`handshake.c:836-845`),
+ * the plaintext retry after it, and the batched last `have` (`peer-msgs.c:83-85`). Each of these
+ * was called for by the lab's real runs (docs/real-clients.md).
  */
 export const TRANSMISSION_3: ClientKind = {
   ...TRANSMISSION,

@@ -38,8 +38,11 @@ import { transmission40Variant } from './transmission-4.0.js';
  *   handshake from an address its pool holds as a seed drops it ("another seed tried to
  *   reconnect to us!"); the dialler, which had read the acceptor's key, gives up at its 30 s
  *   handshake timeout and counts a failure (reachable). The plaintext retry that 3.00 then
- *   makes inside the same attempt (`handshake failed, trying plaintext...`) is not modelled:
- *   ingest counts it as a second failed connection, the model as none.
+ *   makes inside the same attempt (`handshake failed, trying plaintext...`) is a connection the
+ *   kind records for the metrics; the policy never hears of it.
+ * - **The last `have` is batched** (client kind, `peer-msgs.c:83-85`, `LOW_PRIORITY_INTERVAL_SECS`
+ *   10 s): a leecher that completes and closes its seed links at once (no PEX) never tells those
+ *   seeds; they see a peer with recent piece data and dial it again 5 s later.
  * - `atomPulse` prunes above min(50, 3 × peer limit) atoms (`:3941-3990`): not modelled (the
  *   lab's swarms hold ≤ 6 peers).
  */
