@@ -66,6 +66,26 @@ export interface ClientKind {
    * (MaxBadPiecesPerPeer). libtorrent keeps trust points (−2 per failure, ban at −7), i.e. 4.
    */
   readonly banStrikes: number;
+  /**
+   * A done acceptor drops an encrypted handshake from a peer its pool holds as a seed, before the
+   * handshake completes (Transmission 3.00 handshake.c `:843` "another seed tried to reconnect to
+   * us!"); the dialler's handshake then fails at its handshake timeout. Only `transmission-3`.
+   */
+  readonly refusesKnownSeeds: boolean;
+  /**
+   * The `have` of the piece that completes the file waits in the client's message batch
+   * (Transmission 3.00 peer-msgs.c: `protocolSendHave` → `pokeBatchPeriod(LOW_PRIORITY_INTERVAL_SECS)`,
+   * 10 s, `:83-85`), so a seed-to-seed link the completed client closes at once (no PEX) is gone
+   * before the other end reads it. Only `transmission-3`; the model otherwise sends that `have` at once.
+   */
+  readonly lastHaveBatched: boolean;
+  /**
+   * After a dropped encrypted handshake the dialler retries in plaintext on a second TCP
+   * connection within the same attempt (Transmission 3.00 handshake.c "handshake failed, trying
+   * plaintext..."; with `network.encryption`). The model records that connection (an attempt and
+   * a handshake failure) without telling either policy. Only `transmission-3`.
+   */
+  readonly plaintextRetry: boolean;
 }
 
 /** What a client's dial budget reads of the peer. */
@@ -110,6 +130,9 @@ export const TRANSMISSION: ClientKind = {
   inactivityTimeout: Infinity,
   uploadSlots: 8,
   banStrikes: 5,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
 };
 
 export const LIBTORRENT: ClientKind = {
@@ -133,6 +156,137 @@ export const LIBTORRENT: ClientKind = {
   inactivityTimeout: LT_INACTIVITY_TIMEOUT,
   uploadSlots: 8,
   banStrikes: 4,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
+};
+
+/**
+ * Transmission 3.00 (tag `3.00`, `libtransmission/peer-mgr.c`, `handshake.c`): the 4.x pulse,
+ * limits, idle and seed-to-seed rules (3.00 has the same constants: `RECONNECT_PERIOD_MSEC` 500,
+ * `MIN_UPLOAD_IDLE_SECS` 60, `MAX_UPLOAD_IDLE_SECS` 300, `MAX_BAD_PIECES_PER_PEER` 5, peer-mgr.c
+ * `:55-66`), plus the refusal of a known seed in the encrypted handshake (`handshake.c:836-845`),
+ * the plaintext retry after it, and the batched last `have` (`peer-msgs.c:83-85`). Each of these
+ * was called for by the lab's real runs (docs/real-clients.md).
+ */
+export const TRANSMISSION_3: ClientKind = {
+  ...TRANSMISSION,
+  name: 'transmission-3',
+  defaultPolicy: 'transmission-3.0',
+  refusesKnownSeeds: true,
+  lastHaveBatched: true,
+  plaintextRetry: true,
+};
+
+/**
+ * qBittorrent 4.5.2 over libtorrent 2.0.8: libtorrent's mechanics with qBittorrent's settings
+ * (shared/reference/audit.md #16, qBittorrent `session.cpp` defaults: 100 connections per
+ * torrent, 500 global, connection_speed 20 — the speed lives in the policy, `qbittorrent-4.5`).
+ * One torrent per simulated client, so the per-torrent 100 is the limit that binds.
+ */
+export const QBITTORRENT: ClientKind = {
+  ...LIBTORRENT,
+  name: 'qbittorrent',
+  defaultPolicy: 'qbittorrent-4.5',
+  peerLimit: 100,
+};
+
+/**
+ * What the lab's other clients (WebTorrent, rTorrent, aria2) share: they accept every incoming
+ * connection and refuse after the handshake, close no link for idleness or mutual disinterest,
+ * ban by address rather than by strikes on a link (not modelled), and have none of the
+ * Transmission 3.00 or libtorrent handshake rules.
+ */
+const NO_CLOSE_RULES = {
+  incomingSlack: Infinity,
+  recordsRefusedHandshake: false,
+  closesOnLtepUploadOnly: false,
+  idleLimit: () => Infinity,
+  uninterestedLimit: () => Infinity,
+  inactivityTimeout: Infinity,
+  banStrikes: Infinity,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
+} as const;
+
+/**
+ * WebTorrent 3.0.21 (`lib/torrent.js`, `lib/peer.js`): no dial pulse (a connection is started
+ * from `_drain()` whenever a peer is queued; the model looks every 0.1 s, the grid its waits are
+ * rounded up to), `maxConns` 55 (`index.js:84`) counting pending dials (`_numConns +
+ * _numPending`), TCP connect timeout 5 s (`peer.js:7`), handshake timeout 25 s (`peer.js:10`).
+ * It closes nothing that carries nothing: no seed-to-seed close, no idle close (the wire's
+ * 30 s timeout covers outstanding requests only, `torrent.js:1328`), keep-alives every 60 s.
+ * Rechoke: 10 upload slots (`uploads`, `torrent.js:147`). No ban on bad pieces.
+ */
+export const WEBTORRENT: ClientKind = {
+  ...NO_CLOSE_RULES,
+  name: 'webtorrent',
+  pulsePeriod: 0.1,
+  defaultPolicy: 'webtorrent',
+  peerLimit: 55,
+  dialBudget(p) {
+    return this.peerLimit - p.sockets;
+  },
+  handshakeTimeout: 25,
+  connectTimeout: 5,
+  seedSeedDelay: () => Infinity,
+  uploadSlots: 10,
+};
+
+/**
+ * rTorrent 0.9.8 over libtorrent-rakshasa 0.13.8 (`src/download/download_main.cc`
+ * `receive_connect_peers` `:323-345`, `src/download/download_wrapper.cc` `receive_tick`
+ * `:279-324`): dials are made when a tracker answers and on the 30 s tick, while the torrent
+ * has fewer than `min_peers` (40) connections and connections plus handshakes stay under
+ * `max_peers` (100), rTorrent's defaults (seeding uses the same when `min_peers_seed` /
+ * `max_peers_seed` are −1). The model looks every second (a tracker answer is acted on
+ * within one). A seed drops a seed right after the handshake ("seeder rejected"): the
+ * seed-to-seed delay is 0. Handshake and connect timeouts are not checked against source
+ * here: 60 s / 30 s stand-ins.
+ */
+export const RTORRENT: ClientKind = {
+  ...NO_CLOSE_RULES,
+  name: 'rtorrent',
+  pulsePeriod: 1,
+  defaultPolicy: 'rtorrent-0.9',
+  peerLimit: 100,
+  dialBudget(p) {
+    return p.handshaked < RTORRENT_MIN_PEERS ? this.peerLimit - p.sockets : 0;
+  },
+  handshakeTimeout: 60,
+  connectTimeout: 30,
+  seedSeedDelay: () => 0,
+  uploadSlots: 8,
+};
+
+/** rTorrent's `min_peers` default. */
+export const RTORRENT_MIN_PEERS = 40;
+
+/**
+ * aria2 1.36.0 (`src/ActivePeerConnectionCommand.cc` `:76-141`, `src/BtSetup.cc:127`,
+ * `src/BtRuntime.cc:55`, `src/OptionHandlerFactory.cc`): a 10 s connection command;
+ * `bt-max-peers` 55 with min peers 0.8 × 55 = 44. A seed dials while below 55 connections, a
+ * leecher while below 44 (or below the speed threshold, not modelled); the count per tick (5)
+ * is the policy's. Seed-to-seed links are dropped at once ("Good Bye Seeder",
+ * `DefaultBtInteractive.cc`). `peer-connection-timeout` 20 s (`OptionHandlerFactory.cc:1841`);
+ * the handshake timeout stands in as the same 20 s. A bad piece bans the address for 120–600 s
+ * in the peer storage, not a per-link strike count: not modelled.
+ */
+export const ARIA2: ClientKind = {
+  ...NO_CLOSE_RULES,
+  name: 'aria2',
+  pulsePeriod: 10,
+  defaultPolicy: 'aria2-1.36',
+  peerLimit: 55,
+  dialBudget(p) {
+    if (p.done) return this.peerLimit - p.handshaked;
+    return p.handshaked < Math.trunc(this.peerLimit * 0.8) ? this.peerLimit - p.sockets : 0;
+  },
+  handshakeTimeout: 20,
+  connectTimeout: 20,
+  seedSeedDelay: () => 0,
+  uploadSlots: 4,
 };
 
 /**
@@ -174,6 +328,9 @@ export const BIGLYBT: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
   handshakeTimeout: 30,
   connectTimeout: 15,
   seedSeedDelay: () => 1,
@@ -200,6 +357,9 @@ export const RQBIT: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: false,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
   handshakeTimeout: 10,
   connectTimeout: 10,
   seedSeedDelay: () => 0,
@@ -227,6 +387,9 @@ export const ANACROLIX: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
+  refusesKnownSeeds: false,
+  lastHaveBatched: false,
+  plaintextRetry: false,
   handshakeTimeout: 4,
   connectTimeout: 20,
   seedSeedDelay: () => 0,
@@ -239,4 +402,9 @@ export const CLIENT_KIND_BY_NAME: Record<ClientKindName, ClientKind> = {
   biglybt: BIGLYBT,
   rqbit: RQBIT,
   anacrolix: ANACROLIX,
+  'transmission-3': TRANSMISSION_3,
+  qbittorrent: QBITTORRENT,
+  webtorrent: WEBTORRENT,
+  rtorrent: RTORRENT,
+  aria2: ARIA2,
 };

@@ -106,6 +106,11 @@ export class Connection {
   closedBy: 'a' | 'b' | '' = '';
   /** The dial is uTP (libtorrent's first try); a failed uTP dial is followed by a TCP one at once. */
   utp = false;
+  /**
+   * The acceptor refused the dialler as a known seed mid-handshake (Transmission 3.00
+   * handshake.c "another seed tried to reconnect to us!"); the dialler's handshake times out.
+   */
+  refusedAsSeed = false;
   /** Each end's policy was told of the handshake (false when that end dropped it unrecorded). */
   aRecorded = false;
   bRecorded = false;
@@ -149,7 +154,7 @@ export class Connection {
     this.outcome = 'open';
     this.closeReason = '';
     this.closedBy = '';
-    this.utp = this.aRecorded = this.bRecorded = false;
+    this.utp = this.aRecorded = this.bRecorded = this.refusedAsSeed = false;
     this.tcpResult = TcpResult.Established;
     this.aCountsB = this.bCountsA = this.strikesA = this.strikesB = this.aSeqAtOpen = this.bSeqAtOpen = 0;
     this.aIdx = this.bIdx = -1;

@@ -54,6 +54,11 @@ export class Discovery {
     const now = s.env.now;
     const t = s.scenario.discovery.tracker;
     const n = s.tracker.sample(p.id, t.numwant, now, this.scratch);
+    if (p.policy.onTrackerResponse !== undefined) {
+      // Only a policy that reads them pays for the counts (a pass over the tracker's list).
+      const seeds = s.tracker.countComplete((q) => s.peers[q]!.done);
+      p.policy.onTrackerResponse(seeds, s.tracker.size - seeds, n, now);
+    }
     for (let i = 0; i < n; i++) this.note(p, this.scratch[i]!, Source.Tracker, NO_FLAGS);
     // A client short of peers re-announces at the tracker's min interval (simulator rule: half
     // of numwant known counts as short); otherwise at the interval.

@@ -121,11 +121,37 @@ export class Links implements LinkIndex {
       return;
     }
     const rtts = s.scenario.network.encryption ? 3 : 1;
+    if (refusesAsSeed(b, a, infoA)) {
+      // The acceptor drops the handshake on reading whom it is for; the dialler, having read
+      // the acceptor's key, gives up at its handshake timeout.
+      c.refusedAsSeed = true;
+      c.timer = s.env.schedule(a.kind.handshakeTimeout, this.kHandshake, c.slot, c.gen);
+      if (a.kind.plaintextRetry && s.scenario.network.encryption) this.plaintextRetry(c, now);
+      return;
+    }
     c.timer = s.env.schedule(rtts * c.rtt, this.kHandshake, c.slot, c.gen);
   }
 
-  /** Ends an attempt that never completed its handshake. */
-  private finishFailed(c: Connection, stage: 'connect' | 'handshake', reason: ConnectFailure): void {
+  /**
+   * Transmission 3.00's plaintext retry (handshake.c, "handshake failed, trying plaintext..."):
+   * the encrypted handshake that the acceptor dropped is retried at once on a second TCP
+   * connection inside the same peer-manager attempt, and dropped again. Neither policy hears of
+   * it (the dialler's attempt fails once, at its timeout); the observer sees a connection of its
+   * own, as ingest counts it.
+   */
+  private plaintextRetry(c: Connection, now: number): void {
+    const r = this.alloc();
+    r.init(c.a, c.b, c.rtt, now);
+    r.tConnect = r.tClose = now;
+    r.state = ConnState.Closed;
+    r.outcome = 'handshake_failed';
+    this.s.observer.attempt(r, now);
+    this.s.observer.handshakeFailure(r, now);
+    this.release(r);
+  }
+
+  /** Ends an attempt that never completed its handshake (`readAnything`: the dialler read something first). */
+  private finishFailed(c: Connection, stage: 'connect' | 'handshake', reason: ConnectFailure, readAnything = false): void {
     const s = this.s;
     const now = s.env.now;
     const { a, b } = c;
@@ -150,7 +176,7 @@ export class Links implements LinkIndex {
     } else {
       c.outcome = 'handshake_failed';
       unlist(b, c);
-      if (infoB) a.policy.onHandshakeFailure(infoB, now, true, false);
+      if (infoB) a.policy.onHandshakeFailure(infoB, now, true, readAnything);
       const infoA = b.policy.get(a.id);
       if (infoA) b.policy.onHandshakeFailure(infoA, now, false, true);
       s.observer.handshakeFailure(c, now);
@@ -161,6 +187,11 @@ export class Links implements LinkIndex {
   }
 
   private handshakeDone(c: Connection): void {
+    if (c.refusedAsSeed) {
+      c.timer = -1;
+      this.finishFailed(c, 'handshake', 'refused', true);
+      return;
+    }
     c.timer = -1;
     const s = this.s;
     const now = s.env.now;
@@ -366,4 +397,15 @@ function unlist(p: Peer, c: Connection): void {
   }
   if (atA) c.aIdx = -1;
   else c.bIdx = -1;
+}
+
+/**
+ * Transmission 3.00 and 4.0.6 (handshake.c `readCryptoProvide`, `:843` at 3.00): a seed that
+ * reads an encrypted handshake from an address its pool holds as a seed drops it, whatever the
+ * dialler really holds. Only client kinds that declare it (`refusesKnownSeeds`) do: the 4.x
+ * kind does not (its 4.0.6 pool learns the seed flag from PEX alone, and the model has never
+ * had the rule there; adding it would change every committed 4.x result).
+ */
+function refusesAsSeed(acceptor: Peer, _dialler: Peer, info: PeerInfo): boolean {
+  return acceptor.kind.refusesKnownSeeds && acceptor.done && info.seed;
 }

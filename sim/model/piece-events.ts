@@ -35,6 +35,19 @@ export class PieceEvents {
     p.completedAt = now;
     s.observer.peerCompleted(p, now);
     s.lifecycle.scheduleDeparture(p);
+    // libtorrent drops a link that became redundant before it writes the `have` of the last
+    // piece (torrent.cpp `we_have` → peer_connection.cpp `announce_piece`: `disconnect_if_redundant()`
+    // comes before `write_have`, v2.0.8 `:1020-1026`), so the seed at the other end never reads
+    // it and does not mark the peer a seed: the lab's libtorrent seeds re-dial such former
+    // leechers 60 s after every close (lab/runs/seeds-libtorrent-*: dials at 78 s and 138 s).
+    // Transmission 3.00 batches that `have` (client-kind.ts `lastHaveBatched`) and, without PEX,
+    // closes a seed-to-seed link at once: the same outcome, seen in lab/runs/seeds-transmission-*.
+    if (p.kind.closesOnLtepUploadOnly || (p.kind.lastHaveBatched && p.kind.seedSeedDelay(s.pexAllowed) === 0)) {
+      for (let i = p.conns.length - 1; i >= 0; i--) {
+        const c = p.conns[i]!;
+        if (c.state === ConnState.Open && c.other(p).done) s.links.close(c, p, 'seed_seed');
+      }
+    }
     s.links.tellCompleted(p);
     // Links to other done peers are now seed-to-seed.
     for (let i = p.conns.length - 1; i >= 0; i--) {

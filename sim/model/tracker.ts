@@ -40,6 +40,13 @@ export class Tracker {
     return this.list.length;
   }
 
+  /** Listed peers for which `complete` holds (a tracker's `complete` count; the rest are `incomplete`). */
+  countComplete(complete: (peer: number) => boolean): number {
+    let n = 0;
+    for (const p of this.list) if (complete(p)) n++;
+    return n;
+  }
+
   /** Writes up to numwant random entries other than `asker` into out; returns how many. */
   sample(asker: number, numwant: number, now: number, out: number[], rng: RandomStream = this.rng): number {
     out.length = 0;

@@ -45,6 +45,15 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
   note?(remote: number, source: Source, flags: PeerFlags, now: number): void;
 
   /**
+   * Optional: a tracker answered an announce, before the peers it listed are learnt (through
+   * note/learn with Source.Tracker). `seeds` and `leechers` are the swarm's complete and
+   * incomplete counts as the tracker reports them (the asker included), `listed` how many peers
+   * the answer holds. Transmission 3.00 turns them into a seed probability for the listed peers
+   * (announcer.c `getSeedProbability`); no other built-in policy reads them.
+   */
+  onTrackerResponse?(seeds: number, leechers: number, listed: number, now: number): void;
+
+  /**
    * Earliest time the peer may be dialled, ignoring whether it is in use right now; Infinity when
    * never (banned, given up, or excluded while the host is done). `swarmsim explain` reads the
    * retry schedule from this, so it must be the rule the policy really applies in select().

@@ -12,7 +12,12 @@ import { naive } from './generic/naive.js';
 import { progressivePenalty } from './generic/progressive-penalty.js';
 import { rqbit } from './clients/rqbit.js';
 import type { ParamSpec, PolicyFactory, PolicyParams } from './policy.js';
+import { aria2136 } from './clients/aria2-1.36.js';
+import { qbittorrent45 } from './clients/qbittorrent-4.5.js';
+import { rtorrent09 } from './clients/rtorrent-0.9.js';
+import { transmission30 } from './clients/transmission-3.0.js';
 import { transmission40 } from './clients/transmission-4.0.js';
+import { webtorrent } from './clients/webtorrent.js';
 import { transmission41 } from './clients/transmission-4.1.js';
 import { transmissionMain2023 } from './clients/transmission-main-2023.js';
 
@@ -35,6 +40,11 @@ const BUILT_IN: PolicyFactory[] = [
   biglybt,
   rqbit,
   anacrolixTorrent,
+  transmission30,
+  qbittorrent45,
+  webtorrent,
+  rtorrent09,
+  aria2136,
   naive,
   fixedInterval,
   expBackoff,

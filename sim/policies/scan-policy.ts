@@ -125,3 +125,42 @@ export abstract class OutcomePolicy<I extends OutcomeInfo> extends ScanPolicy<I>
     return info.dials === 0 ? -1 : info.attemptedAt;
   }
 }
+
+/**
+ * Base of the client mirrors whose pool is a list of listings (WebTorrent's queue, rTorrent's
+ * available list, aria2's unused peers): what a new listing does depends on whether the peer is
+ * in use, so every connection event touches the record (the no-op learn memo stays exact), and
+ * each end of an attempt or connection goes to `ended`.
+ */
+export abstract class ListingPolicy<I extends ScanInfo> extends ScanPolicy<I> {
+  /** An attempt or connection with the peer ended; `dialled`: this client started it; `close`: null for a failure before the handshake. */
+  protected abstract ended(info: I, now: number, dialled: boolean, close: CloseInfo | null): void;
+
+  override onIncoming(info: I, now: number): void {
+    super.onIncoming(info, now);
+    this.touch(info);
+  }
+
+  override onDial(info: I, now: number): void {
+    super.onDial(info, now);
+    this.touch(info);
+  }
+
+  override onConnectFailure(info: I, now: number, reason: ConnectFailure): void {
+    super.onConnectFailure(info, now, reason);
+    this.ended(info, now, true, null);
+    this.touch(info);
+  }
+
+  override onHandshakeFailure(info: I, now: number, outgoing: boolean, readAnything: boolean): void {
+    super.onHandshakeFailure(info, now, outgoing, readAnything);
+    this.ended(info, now, outgoing, null);
+    this.touch(info);
+  }
+
+  override onClose(info: I, now: number, close: CloseInfo): void {
+    super.onClose(info, now, close);
+    this.ended(info, now, close.outgoing, close);
+    this.touch(info);
+  }
+}

@@ -34,7 +34,12 @@ const rate = (d: string) => quantity(parseRate, '1 MB/s', 'a rate').describe(`${
 const share = (d: string) => z.number().min(0).max(1).describe(`${d} (share, 0 to 1)`);
 const count = (d: string) => z.number().int().min(0).describe(`${d} (whole number ≥ 0)`);
 
-export const CLIENT_KINDS = ['transmission', 'libtorrent', 'biglybt', 'rqbit', 'anacrolix'] as const;
+/**
+ * Client kinds (sim/model/client-kind.ts): `transmission` (4.x), `libtorrent`, the kinds of the
+ * field's other clients (`biglybt`, `rqbit`, `anacrolix`) and of the lab's (`transmission-3`,
+ * `qbittorrent`, `webtorrent`, `rtorrent`, `aria2`).
+ */
+export const CLIENT_KINDS = ['transmission', 'libtorrent', 'biglybt', 'rqbit', 'anacrolix', 'transmission-3', 'qbittorrent', 'webtorrent', 'rtorrent', 'aria2'] as const;
 export const BEHAVIOURS = [
   'normal',
   'drop_after_handshake',
@@ -137,7 +142,7 @@ const GroupSchema = z
     client: z
       .enum(CLIENT_KINDS)
       .optional()
-      .describe("client kind: its pulse, limits, timeouts and seed-to-seed close rule; default: the policy's own client (libtorrent-* → libtorrent, anacrolix-torrent → anacrolix, biglybt and rqbit their own), else transmission"),
+      .describe("client kind: its pulse, limits, timeouts and seed-to-seed close rule; default: the policy's own client (libtorrent-* → libtorrent, anacrolix-torrent → anacrolix, biglybt and rqbit their own, transmission-3.0 → transmission-3, webtorrent → webtorrent, …), else transmission"),
     policy: z.string().optional().describe("reconnect policy of this group (e.g. 'libtorrent-2.1'); default: the client kind's current release. Ignored for the subject group, which runs the policy under comparison"),
     connectable: share('share of the group reachable for incoming connections (not behind NAT)').default(1),
     upload: rate('upload capacity per peer').default(1e6),

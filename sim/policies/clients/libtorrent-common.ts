@@ -32,6 +32,7 @@ import type {
   RemoteState,
 } from '../policy.js';
 import { Source } from '../source.js';
+import type { ClientKindName } from '../../scenario/schema.js';
 
 export { LibtorrentInfo } from './libtorrent-entries.js';
 
@@ -153,6 +154,10 @@ export interface LibtorrentVariant {
    * peer is not connected (`add_peer`, `update_peer`), instead of the `maybe_upload_only` hint.
    */
   readonly seedFromUploadOnly: boolean;
+  /** `connection_speed` (attempts per second); absent: libtorrent's default, 30. */
+  readonly connectionSpeed?: number;
+  /** The client kind the policy belongs to; absent: `libtorrent`. */
+  readonly client?: ClientKindName;
 }
 
 export const LT_MIN_RECONNECT = 60;
@@ -207,6 +212,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   private salt: number | undefined;
   /** host.done as the slot keys were last computed (suppression depends on it). */
   private keyedDone = false;
+  private readonly connectionSpeed: number;
   /** Slots whose erase rank is below ER_KEPT. */
   private erasable = 0;
   /** Draws of erase_peers' window start. */
@@ -220,6 +226,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   constructor(readonly variant: LibtorrentVariant) {
     super(new LibtorrentRows(LT_MAX_PEERLIST), true);
     this.name = variant.name;
+    this.connectionSpeed = variant.connectionSpeed ?? LT_CONNECTION_SPEED;
   }
 
   // ---- storage ---------------------------------------------------------------------------
@@ -520,7 +527,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   select(host: HostView, budget: number, out: Int32Array): number {
     this.syncKeys(host);
     let max = Math.floor((host.peerLimit - host.connections + 1) / 2);
-    if (max > LT_CONNECTION_SPEED) max = LT_CONNECTION_SPEED;
+    if (max > this.connectionSpeed) max = this.connectionSpeed;
     if (max > budget) max = budget;
     const rows = this.table.rows;
     let n = 0;
@@ -745,7 +752,7 @@ export function libtorrentFactory(variant: LibtorrentVariant): PolicyFactory {
     description: variant.description,
     rule: variant.rule,
     params: [],
-    client: 'libtorrent',
+    client: variant.client ?? 'libtorrent',
     create(): ReconnectPolicy {
       return new LibtorrentPolicy(variant);
     },

@@ -133,6 +133,19 @@ export interface TransmissionVariant {
    * peer-mgr.cc:868-874 at 96de1706a^); 4.1.3 dropped the branch, 4.0.6 never had it.
    */
   readonly incomingNewConnectable: boolean;
+  /**
+   * 3.00 `seedProbability` from the tracker (announcer.c `getSeedProbability`: 100 × complete /
+   * (complete + incomplete)): a new atom from a tracker answer takes it, an existing one only
+   * while its own is unknown (peer-mgr.c `ensureAtomExists` `:1942-1970`); 100 marks the atom a
+   * seed. Absent: the tracker tells nothing of seeds (4.x).
+   */
+  readonly trackerSeedProbability?: boolean;
+  /**
+   * 3.00 `atomSetSeed` (peer-mgr.c `tr_peerUpdateProgress` `:2535-2576`): a connection's bitfield,
+   * have-all or the `have` completing the peer marks its atom a seed, never cleared. Removed
+   * before 4.0 (81a42c6bb, #3363).
+   */
+  readonly seedFromConnection?: boolean;
 }
 
 /** Words of a row: the PeerInfo words, then lastConnectedAt. */
@@ -141,6 +154,8 @@ const W = ROW_WORDS + 1;
 const F_LAST_CONNECTED_AT = ROW_WORDS;
 /** num_fails / num_consecutive_fails_ / num_consecutive_fruitless_ (0–255), in the bits word. */
 const FAILS_SHIFT = ROW_BITS;
+/** 3.00: the atom's `seedProbability` is known (≠ −1); with SEED set it is 100. */
+const SEED_PROB_KNOWN = 1 << (ROW_BITS + 8);
 
 function failsOf(b: number): number {
   return (b >> FAILS_SHIFT) & 0xff;
@@ -206,6 +221,10 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
    * tree-driven path must match decision for decision).
    */
   exhaustive = false;
+  /** 3.00: the seed probability of the tracker answer being learnt (−1 unknown). */
+  private trackerProb = -1;
+  /** Only variants that read the tracker's counts have it, so the swarm counts only for them. */
+  readonly onTrackerResponse?: (seeds: number, leechers: number, listed: number, now: number) => void;
 
   constructor(
     readonly variant: TransmissionVariant,
@@ -216,6 +235,11 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     this.socketCap = variant.socketCap;
     const k = variant.perPulse;
     this.cache = new TopK(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
+    if (variant.trackerSeedProbability === true) {
+      this.onTrackerResponse = (seeds, leechers) => {
+        this.trackerProb = seedProbability(seeds, leechers);
+      };
+    }
   }
 
   protected view(slot: number, remote: number): TransmissionInfo {
@@ -228,6 +252,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     let b = before;
     if (flags.connectable === true && (v.pexClearsUnreachable || connectableOf(b) !== false)) b = withConnectable(b, true);
     const seedFlag = flags.seed === true || flags.uploadOnly === true; // one PEX bit (0x02)
+    if (source === Source.Tracker && v.trackerSeedProbability === true && (b & SEED_PROB_KNOWN) === 0) b = withSeedProbability(b, this.trackerProb);
     switch (v.flags) {
       case 'pex-or':
         if (seedFlag) b |= SEED;
@@ -539,6 +564,16 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   }
 
   onRemoteState(info: TransmissionInfo, _now: number, state: RemoteState): void {
+    if (this.variant.seedFromConnection === true) {
+      if (state.via === 'ltep' || !state.seed) return;
+      const slot = info.slot();
+      const b = this.bitsAt(slot);
+      if ((b & SEED) !== 0) return;
+      this.touchSlot(slot);
+      this.setBits(slot, withSeedProbability(b, 100));
+      this.rekeyIdle(slot);
+      return;
+    }
     if (this.variant.flags !== 'persist') return;
     const slot = info.slot();
     this.touchSlot(slot);
@@ -593,6 +628,18 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     const fails = failsOf(b);
     if (fails < 255) this.setBits(slot, withFails(b, fails + 1));
   }
+}
+
+/** announcer.c `getSeedProbability` at 3.00 (`:551-567`), without ocelot's private-tracker special case. */
+export function seedProbability(seeds: number, leechers: number): number {
+  return seeds >= 0 && leechers >= 0 && seeds + leechers > 0 ? Math.trunc((100 * seeds) / (seeds + leechers)) : -1;
+}
+
+/** peer-mgr.c `atomSetSeedProbability` (`:600-616`): 100 sets the seed flag, another known value clears it, −1 changes nothing. */
+function withSeedProbability(b: number, prob: number): number {
+  if (prob === 100) return b | SEED | SEED_PROB_KNOWN;
+  if (prob >= 0) return (b & ~SEED) | SEED_PROB_KNOWN;
+  return b;
 }
 
 /**
