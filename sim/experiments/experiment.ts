@@ -7,7 +7,7 @@ import { DiskFullError, ensureOutputDir, errCode, isDiskFull, removeStaleTemps }
 import { Journal, type RunRecord } from './journal.js';
 import { compare, OUTPUT_FILES, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
 import { buildPlan, shardRuns, taskOf, type Plan, type PlanFile, type PlanInput, type PlanRun, type Shard } from './plan.js';
-import { runTasks } from './pool.js';
+import { heapShareMb, runTasks } from './pool.js';
 import type { RunOutcome } from './task.js';
 
 /**
@@ -181,9 +181,9 @@ async function execute(
           const run = f.runs[o.index]!;
           if (o.diskFull) throw new DiskFullError(outDir ?? '.', { code: 'ENOSPC' });
           if (o.outOfMemory) {
-            const share = Math.floor(opts.maxMemoryMb! / Math.max(1, Math.min(jobs, todo.length)));
+            const runners = Math.min(jobs, todo.length);
             throw new InputError(
-              `${f.scenario}: the run of ${f.policies[run.policy]!.label} rep ${run.rep} needs more than its ${share} MB of heap (--max-memory ${opts.maxMemoryMb} MB over ${Math.min(jobs, todo.length)} jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory`,
+              `${f.scenario}: the run of ${f.policies[run.policy]!.label} rep ${run.rep} needs more than its ${heapShareMb(opts.maxMemoryMb!, runners)} MB of heap (--max-memory ${opts.maxMemoryMb} MB over ${runners} jobs); use fewer peers (--set population.<group>.count=…), fewer --jobs, or a larger --max-memory`,
             );
           }
           if (!o.ok && o.userError && opts.stopOnUserError) {

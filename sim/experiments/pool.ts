@@ -23,9 +23,9 @@ export interface RunTasksOptions {
   memoryMb?: number;
 }
 
-/** V8's error for a worker that reached its resourceLimits. */
-function outOfMemory(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+/** The heap cap of each of `runners` worker threads sharing `memoryMb`. */
+export function heapShareMb(memoryMb: number, runners: number): number {
+  return Math.max(16, Math.floor(memoryMb / Math.max(1, runners)));
 }
 
 /** The compiled worker: workers always run JavaScript from dist/ (TypeScript workers start 5× slower). */
@@ -46,12 +46,6 @@ function runHere(t: RunTask): Promise<RunOutcome> {
   return t.policy.kind === 'module' ? runWatched(t, callLimitSeconds()) : executeTask(t, wallSeconds);
 }
 
-function failed(t: RunTask, e: unknown, seconds: number): RunOutcome {
-  const o = failedOutcome(t, e, seconds);
-  if (outOfMemory(e)) o.outOfMemory = true;
-  return o;
-}
-
 export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions): Promise<void> {
   if (tasks.length === 0) return;
   if (opts.memoryMb === undefined && (opts.jobs <= 1 || tasks.length === 1)) {
@@ -70,7 +64,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
   // thread only hands out tasks.
   const capped = opts.memoryMb !== undefined;
   const workers = Math.max(1, Math.min(opts.jobs, tasks.length) - (capped ? 0 : 1));
-  const heapMb = capped ? Math.max(16, Math.floor(opts.memoryMb! / workers)) : undefined;
+  const heapMb = capped ? heapShareMb(opts.memoryMb!, workers) : undefined;
   const { Piscina } = await import('piscina');
   const pool = new Piscina<RunTask, RunOutcome>({
     filename: pathToFileURL(workerFile()).href,
@@ -102,7 +96,7 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
       inFlight++;
       const started = wallSeconds();
       (t.policy.kind === 'module' ? runWatched(t, callLimitSeconds(), heapMb) : pool.run(t))
-        .catch((e: unknown) => failed(t, e, wallSeconds() - started))
+        .catch((e: unknown) => failedOutcome(t, e, wallSeconds() - started))
         .then((o) => {
           deliver(o);
           inFlight--;

@@ -141,6 +141,7 @@ export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): R
     error: errorLine(e),
     ...(isUserFault(e) ? { userError: true } : {}),
     ...(isDiskFull(e) ? { diskFull: true } : {}),
+    ...((e as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { outOfMemory: true } : {}),
     summary: null,
     summaryCsv: '',
     timeseriesCsv: '',

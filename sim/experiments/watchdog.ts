@@ -51,11 +51,7 @@ export function runWatched(task: RunTask, limitS: number, heapMb?: number): Prom
       }
     }, TICK_MS);
     worker.once('message', (o: RunOutcome) => finish(o));
-    worker.once('error', (e) => {
-      const o = failedOutcome(task, e, 0);
-      if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') o.outOfMemory = true;
-      finish(o);
-    });
+    worker.once('error', (e) => finish(failedOutcome(task, e, 0)));
     worker.once('exit', (code) => finish(failedOutcome(task, new Error(`the run's thread exited (status ${code}) before it finished`), 0)));
   });
 }
