@@ -22,7 +22,7 @@ export const REAL_CLIENT_NOTES: ReadonlyMap<string, readonly string[]> = new Map
       'Findings:',
       '- Wasted handshakes 0 on both sides: the seeds dial each other at their second announce (≈ 61 s, the first',
       '  answer of the first announcers was empty), and the far end drops the encrypted handshake of a peer its',
-      '  pool holds as a seed (`handshake.c:836-845`, modelled by the `transmission-3` client kind); the dialler',
+      '  pool holds as a seed (`handshake.c:836-845`, modelled by the `refusesKnownSeeds` policy rule of transmission-3.0 and -4.0); the dialler',
       '  gives up at its 30 s handshake timeout and dials again 30 s later (10 s interval, still in use).',
       "- **Modelled since: the plaintext retry.** After the dropped encrypted handshake Transmission 3.00 opens a",
       '  second TCP connection inside the same attempt (`handshake failed, trying plaintext...`), dropped too.',

@@ -67,12 +67,6 @@ export interface ClientKind {
    */
   readonly banStrikes: number;
   /**
-   * A done acceptor drops an encrypted handshake from a peer its pool holds as a seed, before the
-   * handshake completes (Transmission 3.00 handshake.c `:843` "another seed tried to reconnect to
-   * us!"); the dialler's handshake then fails at its handshake timeout. Only `transmission-3`.
-   */
-  readonly refusesKnownSeeds: boolean;
-  /**
    * The `have` of the piece that completes the file waits in the client's message batch
    * (Transmission 3.00 peer-msgs.c: `protocolSendHave` → `pokeBatchPeriod(LOW_PRIORITY_INTERVAL_SECS)`,
    * 10 s, `:83-85`), so a seed-to-seed link the completed client closes at once (no PEX) is gone
@@ -130,7 +124,6 @@ export const TRANSMISSION: ClientKind = {
   inactivityTimeout: Infinity,
   uploadSlots: 8,
   banStrikes: 5,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
 };
@@ -156,7 +149,6 @@ export const LIBTORRENT: ClientKind = {
   inactivityTimeout: LT_INACTIVITY_TIMEOUT,
   uploadSlots: 8,
   banStrikes: 4,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
 };
@@ -165,15 +157,15 @@ export const LIBTORRENT: ClientKind = {
  * Transmission 3.00 (tag `3.00`, `libtransmission/peer-mgr.c`, `handshake.c`): the 4.x pulse,
  * limits, idle and seed-to-seed rules (3.00 has the same constants: `RECONNECT_PERIOD_MSEC` 500,
  * `MIN_UPLOAD_IDLE_SECS` 60, `MAX_UPLOAD_IDLE_SECS` 300, `MAX_BAD_PIECES_PER_PEER` 5, peer-mgr.c
- * `:55-66`), plus the refusal of a known seed in the encrypted handshake (`handshake.c:836-845`),
- * the plaintext retry after it, and the batched last `have` (`peer-msgs.c:83-85`). Each of these
- * was called for by the lab's real runs (docs/real-clients.md).
+ * `:55-66`), plus the plaintext retry after a dropped encrypted handshake (the drop itself,
+ * `handshake.c:836-845`, is the policy's `refusesKnownSeeds`, shared with 4.0.6) and the
+ * batched last `have` (`peer-msgs.c:83-85`). Each was called for by the lab's real runs
+ * (docs/real-clients.md).
  */
 export const TRANSMISSION_3: ClientKind = {
   ...TRANSMISSION,
   name: 'transmission-3',
   defaultPolicy: 'transmission-3.0',
-  refusesKnownSeeds: true,
   lastHaveBatched: true,
   plaintextRetry: true,
 };
@@ -205,7 +197,6 @@ const NO_CLOSE_RULES = {
   uninterestedLimit: () => Infinity,
   inactivityTimeout: Infinity,
   banStrikes: Infinity,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
 } as const;
@@ -328,7 +319,6 @@ export const BIGLYBT: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
   handshakeTimeout: 30,
@@ -357,7 +347,6 @@ export const RQBIT: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: false,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
   handshakeTimeout: 10,
@@ -387,7 +376,6 @@ export const ANACROLIX: ClientKind = {
   },
   ...NO_TIMED_CLOSES,
   recordsRefusedHandshake: true,
-  refusesKnownSeeds: false,
   lastHaveBatched: false,
   plaintextRetry: false,
   handshakeTimeout: 4,

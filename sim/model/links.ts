@@ -121,7 +121,7 @@ export class Links implements LinkIndex {
       return;
     }
     const rtts = s.scenario.network.encryption ? 3 : 1;
-    if (refusesAsSeed(b, a, infoA)) {
+    if (s.scenario.network.encryption && refusesAsSeed(b, infoA)) {
       // The acceptor drops the handshake on reading whom it is for; the dialler, having read
       // the acceptor's key, gives up at its handshake timeout.
       c.refusedAsSeed = true;
@@ -400,12 +400,12 @@ function unlist(p: Peer, c: Connection): void {
 }
 
 /**
- * Transmission 3.00 and 4.0.6 (handshake.c `readCryptoProvide`, `:843` at 3.00): a seed that
- * reads an encrypted handshake from an address its pool holds as a seed drops it, whatever the
- * dialler really holds. Only client kinds that declare it (`refusesKnownSeeds`) do: the 4.x
- * kind does not (its 4.0.6 pool learns the seed flag from PEX alone, and the model has never
- * had the rule there; adding it would change every committed 4.x result).
+ * Transmission 3.00 and 4.0.6 (`readCryptoProvide`: 3.00 handshake.c `:836-845`, 4.0.6
+ * handshake.cc `:523-531`): a done acceptor that reads an encrypted handshake from an address its
+ * pool holds as a seed drops it (a plaintext handshake skips the check), whatever the dialler really holds. Whether the acceptor does is
+ * its policy's (`refusesKnownSeeds`): 4.0.6, main-2023 and 4.1.3 share one client kind, and main
+ * lost the rule with #5756.
  */
-function refusesAsSeed(acceptor: Peer, _dialler: Peer, info: PeerInfo): boolean {
-  return acceptor.kind.refusesKnownSeeds && acceptor.done && info.seed;
+function refusesAsSeed(acceptor: Peer, info: PeerInfo): boolean {
+  return acceptor.policy.refusesKnownSeeds === true && acceptor.done && info.seed;
 }

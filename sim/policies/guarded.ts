@@ -43,11 +43,15 @@ export class GuardedPolicy implements ReconnectPolicy {
   readonly nextWake?: (host: HostView) => number;
   readonly connectTimeout?: (info: PeerInfo) => number;
   readonly maintain?: (host: HostView) => number;
+  readonly socketCap?: 'always' | 'when-done';
+  readonly refusesKnownSeeds: boolean;
 
   constructor(
     readonly inner: ReconnectPolicy,
     readonly label: string,
   ) {
+    if (inner.socketCap === 'always' || inner.socketCap === 'when-done') this.socketCap = inner.socketCap;
+    this.refusesKnownSeeds = inner.refusesKnownSeeds === true;
     if (typeof inner.nextWake === 'function') {
       const wake = inner.nextWake.bind(inner);
       this.nextWake = (host: HostView) => this.time('nextWake()', this.call('nextWake()', () => wake(host)));

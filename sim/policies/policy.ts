@@ -25,6 +25,15 @@ export interface ReconnectPolicy<I extends PeerInfo = PeerInfo> {
    */
   readonly socketCap?: 'always' | 'when-done';
 
+  /**
+   * Optional: once done, the client drops an incoming *encrypted* handshake from a peer this
+   * policy's record holds as a seed (`info.seed`), before the handshake completes ("another seed
+   * tried to reconnect to us!"): Transmission 3.00 (`handshake.c:836-845`) and 4.0.6
+   * (`handshake.cc:523-531`). Main lost it with #5756 (8169d524e), so main-2023 and 4.1.3 do not.
+   * It lives with the policy because those versions share one client kind.
+   */
+  readonly refusesKnownSeeds?: boolean;
+
   /** The record of a known peer, or undefined if unknown (or forgotten). */
   get(remote: number): I | undefined;
 

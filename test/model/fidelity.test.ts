@@ -64,6 +64,46 @@ describe('incoming connections reset Transmission 4.1 fruitless count (audit #2)
   });
 });
 
+describe('Transmission 4.0.6 refuses a known seed when done (audit #14)', () => {
+  // A libtorrent 2.0 seed re-dials the subject seed every 60 s (#7700). A downloading 4.1 leecher
+  // tells the subject by PEX that the libtorrent peer is a seed; from then on a 4.0.6 subject
+  // drops its encrypted handshakes (handshake.cc:523-531), while main (after #5756) and 4.1.3
+  // complete them and close seed to seed.
+  const s = (encryption: boolean) =>
+    scenario({
+      duration: 900,
+      network: { rtt: { median: 0.05, sigma: 0 }, encryption },
+      discovery: { pex: { enabled: true, interval: 60 } },
+      population: {
+        subject: { count: 1, role: 'seed', client: 'transmission' },
+        lt: { count: 1, role: 'seed', client: 'libtorrent', policy: 'libtorrent-2.0' },
+        leecher: { count: 1, role: 'leecher', client: 'transmission', policy: 'transmission-4.1', download: 2000 },
+      },
+    });
+  const fromLt = (policy: string, encryption = true) => run(s(encryption), policy).rows.filter((x) => x.from_group === 'lt' && x.to_group === 'subject');
+
+  it('4.0: once the pool holds the dialler as a seed, its encrypted handshakes fail; before that they close seed to seed', () => {
+    const rows = fromLt('transmission-4.0');
+    const refused = rows.filter((x) => x.outcome === 'handshake_failed');
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    const firstRefused = Math.min(...refused.map((x) => Number(x.t_dial)));
+    // Every later dial is refused: the PEX seed flag is OR-ed and never cleared.
+    expect(rows.filter((x) => Number(x.t_dial) > firstRefused).every((x) => x.outcome === 'handshake_failed')).toBe(true);
+    expect(rows.filter((x) => x.outcome === 'wasted').every((x) => Number(x.t_dial) < firstRefused)).toBe(true);
+  });
+
+  it.each(['transmission-4.1', 'transmission-main-2023'])('%s completes them and closes seed to seed', (policy) => {
+    const rows = fromLt(policy);
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(rows.filter((x) => x.outcome === 'handshake_failed')).toEqual([]);
+    expect(rows.filter((x) => x.outcome === 'wasted' && x.close_reason === 'seed_seed').length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('4.0 reads a plaintext handshake without the check', () => {
+    expect(fromLt('transmission-4.0', false).filter((x) => x.outcome === 'handshake_failed')).toEqual([]);
+  });
+});
+
 describe('libtorrent uTP first (audit #6)', () => {
   it('a dead peer is dialled at 0, 15 (TCP at once after the uTP timeout), 150 and 348 s', () => {
     const s = scenario({

@@ -24,7 +24,7 @@ describe('registry: the lab mirrors and their client kinds', () => {
 
   it('client-wide rules: pulses, limits, seed-to-seed closes', () => {
     expect([TRANSMISSION_3.pulsePeriod, WEBTORRENT.pulsePeriod, RTORRENT.pulsePeriod, ARIA2.pulsePeriod]).toEqual([0.5, 0.1, 1, 10]);
-    expect(TRANSMISSION_3.refusesKnownSeeds && TRANSMISSION_3.lastHaveBatched).toBe(true);
+    expect(TRANSMISSION_3.lastHaveBatched && TRANSMISSION_3.plaintextRetry).toBe(true);
     expect(QBITTORRENT.peerLimit).toBe(100);
     expect(WEBTORRENT.seedSeedDelay(false)).toBe(Infinity); // WebTorrent never closes a seed
     expect(RTORRENT.seedSeedDelay(false)).toBe(0); // "seeder rejected"
@@ -38,6 +38,11 @@ describe('registry: the lab mirrors and their client kinds', () => {
 });
 
 describe('transmission-3.0 (Transmission 3.00)', () => {
+  it('refuses known seeds in the encrypted handshake once done, as 4.0.6 does and main and 4.1.3 do not', () => {
+    const refuses = (name: string) => getPolicyFactory(name).factory.create({}).refusesKnownSeeds === true;
+    expect(['transmission-3.0', 'transmission-4.0', 'transmission-main-2023', 'transmission-4.1'].map(refuses)).toEqual([true, true, false, false]);
+  });
+
   it('numFails +1 per fruitless close: waits 10, 120, 900, 1800 s (the 4.0 table)', () => {
     const h = new Harness(make30(), { pulse: 0.5 });
     h.addRemote(1, closesAfterHandshake(1, 1));

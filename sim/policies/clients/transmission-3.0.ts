@@ -6,7 +6,7 @@ import { transmission40Variant } from './transmission-4.0.js';
  * `libtransmission/peer-mgr.c`, `announcer.c`, `handshake.c`. It has the 4.0 structure
  * (`transmission-4.0.ts`); what differs from 4.0.6 was read in `git show 3.00:…` and
  * `4.0.6:libtransmission/peer-mgr.cc`. Shared rules: transmission-common.ts. Client kind
- * `transmission-3` (the 4.x mechanics plus the known-seed refusal, below).
+ * `transmission-3` (the 4.x mechanics plus the plaintext retry and the batched `have`, below).
  *
  * The same as 4.0.6:
  * - `MAX_CONNECTIONS_PER_SECOND` 12, `MAX_CONNECTIONS_PER_PULSE` 6 per `RECONNECT_PERIOD_MSEC`
@@ -34,9 +34,9 @@ import { transmission40Variant } from './transmission-4.0.js';
  *   bitfield, have-all or `have` that shows the whole file marks the atom a seed for good.
  * - The score's seed term is the probability (0–100, unknown 100, seed 101); the model keeps
  *   only the seed bit (seeds last), so known non-seeds and unknown ones tie (then salt).
- * - **Known-seed refusal** (client kind, `handshake.c:836-845`): a seed reading an encrypted
- *   handshake from an address its pool holds as a seed drops it ("another seed tried to
- *   reconnect to us!"); the dialler, which had read the acceptor's key, gives up at its 30 s
+ * - **Known-seed refusal** (`refusesKnownSeeds`, as 4.0.6; `handshake.c:836-845`): a seed
+ *   reading an encrypted handshake from an address its pool holds as a seed drops it ("another
+ *   seed tried to reconnect to us!"); the dialler, which had read the acceptor's key, gives up at its 30 s
  *   handshake timeout and counts a failure (reachable). The plaintext retry that 3.00 then
  *   makes inside the same attempt (`handshake failed, trying plaintext...`) is a connection the
  *   kind records for the metrics; the policy never hears of it.

@@ -28,6 +28,9 @@ import { transmissionFactory, type TransmissionVariant } from './transmission-co
  * - Atoms are keyed by address, so an incoming connection reuses the atom: its count and
  *   unreachable bit are not reset, and a failed incoming handshake counts +1 (unreachable when
  *   nothing was read, `:1026-1044`). Candidates are ranked seeds last (`:2366`).
+ * - Once done, an incoming encrypted handshake from a peer whose atom is flagged seed is dropped
+ *   before it completes (handshake.cc `:523-531`, "another seed tried to reconnect to us!"):
+ *   `refusesKnownSeeds`. Main removed it in #5756 (8169d524e); 4.1.3 has no such check.
  */
 export const transmission40Variant: TransmissionVariant = {
   name: 'transmission-4.0',
@@ -46,6 +49,7 @@ export const transmission40Variant: TransmissionVariant = {
   pruning: false,
   seedOrder: 'seeds-last',
   socketCap: 'always',
+  refusesKnownSeeds: true,
   incomingFailuresCount: true,
   incomingMerge: false,
   incomingNewConnectable: false,

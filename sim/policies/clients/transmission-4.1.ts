@@ -48,6 +48,7 @@ export const transmission41Variant: TransmissionVariant = {
   pruning: true,
   seedOrder: 'seeds-last',
   socketCap: 'when-done',
+  refusesKnownSeeds: false,
   incomingFailuresCount: false,
   incomingMerge: true,
   incomingNewConnectable: false,

@@ -114,6 +114,8 @@ export interface TransmissionVariant {
    * at 96de1706a^) or `when-done` (4.1: downloading torrents may steal slots).
    */
   readonly socketCap: 'always' | 'when-done';
+  /** Done, drop an encrypted handshake from a peer held as a seed (3.00, 4.0.6; see ReconnectPolicy). */
+  readonly refusesKnownSeeds: boolean;
   /**
    * An incoming connection's peer gets a fresh `tr_peer_info` that the LTEP handshake's listen
    * port merges into the pool entry (main, 4.1: `tr_peer_info::merge`): the count of the fresh
@@ -208,6 +210,7 @@ const P14 = 2 ** 14;
 export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   readonly name: string;
   readonly socketCap: 'always' | 'when-done';
+  readonly refusesKnownSeeds: boolean;
   private readonly cache: TopK;
   private cachePos = 0;
   private nextPrune = TRANSMISSION_PRUNE_PERIOD;
@@ -233,6 +236,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     super(new RecordRows(W), true);
     this.name = name;
     this.socketCap = variant.socketCap;
+    this.refusesKnownSeeds = variant.refusesKnownSeeds;
     const k = variant.perPulse;
     this.cache = new TopK(variant.cacheFactor > 0 ? k * variant.cacheFactor : k);
     if (variant.trackerSeedProbability === true) {

@@ -49,6 +49,7 @@ export const transmissionMain2023Variant: TransmissionVariant = {
   pruning: false,
   seedOrder: 'seeds-first',
   socketCap: 'always',
+  refusesKnownSeeds: false,
   incomingFailuresCount: false,
   incomingMerge: true,
   incomingNewConnectable: true,
