@@ -1,4 +1,4 @@
-import { estimate, pairedDifference, type Estimate } from '../sim/experiments/statistics.js';
+import { estimate, pairedDifference, type Estimate } from '../sim/statistics.js';
 import type { MetricValue } from '../sim/metrics/columns.js';
 import type { PolicyFactory } from '../sim/policies/policy.js';
 import { listPolicies } from '../sim/policies/registry.js';

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { columnIndex, numberCell, readCsv, type CsvTable } from '../../reports/csv.js';
 import { runOne } from '../../sim/experiments/run-one.js';
 import type { RunResult } from '../../sim/experiments/run-types.js';
-import { estimate, type Estimate } from '../../sim/experiments/statistics.js';
+import { estimate, type Estimate } from '../../sim/statistics.js';
 import { CONNECTION_COLUMNS } from '../../sim/metrics/columns.js';
 import { CLIENT_KIND_BY_NAME } from '../../sim/model/client-kind.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
@@ -13,7 +13,7 @@ import { MIRRORS, twinOfRun, type Twin } from './twin.js';
 
 /**
  * Real runs beside their simulated twins: per metric the real runs' mean and t-based 95 % CI
- * (sim/experiments/statistics.ts, as comparison.csv), the twin's over its replications, their
+ * (sim/statistics.ts, as comparison.csv), the twin's over its replications, their
  * ratio and a verdict; per subject peer and remote, the dial times of the first real run beside
  * the twin's first replication.
  */

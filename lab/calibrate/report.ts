@@ -1,4 +1,4 @@
-import type { Estimate } from '../../sim/experiments/statistics.js';
+import type { Estimate } from '../../sim/statistics.js';
 import { TARGET_METRICS, type Calibration, type Dial } from './compare.js';
 
 /**

@@ -1,4 +1,4 @@
-import { estimate } from '../stats.js';
+import { band } from '../../sim/statistics.js';
 import type { Baseline, MetricStats, SuiteResults } from './baseline.js';
 import type { Suite, Tolerance } from './suite.js';
 
@@ -36,7 +36,7 @@ export interface CheckReport {
 
 /** Mean, 95% CI, n and sd of a metric over replications. */
 export function metricStats(values: readonly (number | null)[]): MetricStats {
-  const e = estimate(values);
+  const e = band(values);
   if (e.n === 0) return { mean: null, ci: [null, null], n: 0, sd: null };
   return { mean: e.mean, ci: [e.lo, e.hi], n: e.n, sd: e.sd };
 }

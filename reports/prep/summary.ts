@@ -1,5 +1,5 @@
 import type { ComparisonRow, SummaryRow } from '../data.js';
-import { estimate } from '../stats.js';
+import { band } from '../../sim/statistics.js';
 
 /** A metric of one policy at one scenario point: mean with CI, and the paired difference to the reference. */
 export interface MetricStat {
@@ -39,7 +39,7 @@ export function summaryStats(rows: readonly SummaryRow[], metrics: readonly stri
       for (const p of policies) {
         const runs = g.byPolicy.get(p);
         if (!runs) continue;
-        const e = estimate(runs.map((r) => r.values[m] ?? null));
+        const e = band(runs.map((r) => r.values[m] ?? null));
         let diff: MetricStat['diff'] = null;
         if (p !== ref && refRuns.size > 0) {
           const d: number[] = [];
@@ -49,7 +49,7 @@ export function summaryStats(rows: readonly SummaryRow[], metrics: readonly stri
             const y = b?.values[m];
             if (x !== null && x !== undefined && y !== null && y !== undefined) d.push(x - y);
           }
-          const de = estimate(d);
+          const de = band(d);
           diff = { mean: num(de.mean), lo: num(de.lo), hi: num(de.hi) };
         }
         out.push({ scenario: g.scenario, pointLabel: g.pointLabel, policy: p, metric: m, n: e.n, mean: num(e.mean), lo: num(e.lo), hi: num(e.hi), ref, diff });

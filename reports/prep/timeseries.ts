@@ -1,5 +1,5 @@
 import type { SummaryRow, TimeseriesRun } from '../data.js';
-import { estimate } from '../stats.js';
+import { band } from '../../sim/statistics.js';
 
 /** One point of a band series: the mean across replications at time t and its 95% CI. */
 export interface BandPoint {
@@ -38,7 +38,7 @@ export function bandSeries(
     }
     const pts: BandPoint[] = [];
     for (const t of [...byT.keys()].sort((a, b) => a - b)) {
-      const e = estimate(byT.get(t)!);
+      const e = band(byT.get(t)!);
       if (e.n === 0) continue;
       pts.push({ t, mean: e.mean, lo: e.lo, hi: e.hi, n: e.n });
     }

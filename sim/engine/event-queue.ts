@@ -15,24 +15,9 @@
  * first reused, so a schedule from inside a handler writes the row just read. Once the arrays
  * have grown to the peak number of pending events, nothing is allocated.
  *
- * What each choice buys on the hold model (bench/hold.ts, ratio to the bare typed-array heap in
- * the same process; medians of alternating runs on the shared 2-core machine, ±0.05):
- * - Two tiers: a 1 000 000-event heap walks ~20 levels per pop, the lower ones cache misses, each
- *   moved entry also storing its index in a random row; the near heap stays cache-sized and most
- *   new events are appends to the far arrays. 0.5–0.65 → 0.9–1.1 at 1 000 000; none at 10 000.
- * - Heap entries are (time, slot), the sequence kept per slot and read only on equal times: a
- *   sift step moves 12 bytes, not 20. +0.04 at 10 000, +0.06 at 1 000 000.
- * - kind, a, b and where in one row rather than an array each, and no per-slot copy of the time
- *   (the environment reads the top's time before popping): a pop reads one row, not four arrays.
- *   +0.03 / +0.08.
- * - Fields are `declare`d and set in the constructor; emitted class fields would first hold
- *   undefined, and V8 would then check the typed-array type on each access. +0.03 at 10 000.
- * - Tried and dropped: bottom-up (Floyd) pop (−0.06 at 10 000, none at 1 000 000), a 4-ary heap
- *   (−0.05 / none), heap entries carrying the whole event (16- and 32-byte records, −0.1), and
- *   touching the rows of refilled events ahead of their pop (−0.1 at 1 000 000).
+ * What each choice bought on the hold model (two tiers, (time, slot) heap entries, one row per
+ * slot, `declare`d fields; the variants tried and dropped): docs/performance.md.
  *
- * Why typed arrays at all: an array of event objects runs about half as fast at 10 000 pending
- * events and five times slower at 1 000 000 (GC).
  */
 export class EventQueue {
   // Near tier, heap order: index → (time, slot).

@@ -8,7 +8,7 @@ import { copyInto } from './trace-file.js';
 import type { RunRecord } from './journal.js';
 import type { PlanFile, Shard } from './plan.js';
 import type { MetricValue } from './run-types.js';
-import { estimate, pairedDifference } from './statistics.js';
+import { estimate, pairedDifference } from '../statistics.js';
 
 /** The output files of an experiment, assembled from run records in run order. */
 

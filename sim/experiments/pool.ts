@@ -56,10 +56,9 @@ export async function runTasks(tasks: readonly RunTask[], opts: RunTasksOptions)
     }
     return;
   }
-  // This thread is one of the `jobs` runners and the pool supplies the others. A worker's first
-  // run costs its thread start, module loading and JIT warm-up (0.4 s against a 0.3 s run of the
-  // default scenario, bench worker-overhead-cold), so a sweep of short runs lost a whole runner's
-  // worth to that; here one runner has none of it.
+  // This thread is one of the `jobs` runners and the pool supplies the others: a worker's first
+  // run pays its thread start, module loading and JIT warm-up, which a sweep of short runs would
+  // otherwise lose a whole runner's worth to (docs/performance.md).
   // With a memory cap every runner is a worker (this thread's heap cannot be capped) and this
   // thread only hands out tasks.
   const capped = opts.memoryMb !== undefined;

@@ -5,7 +5,8 @@ import type { SwarmObserver } from '../model/observer.js';
 import type { Peer } from '../model/peer.js';
 import { GROUPS, SUMMARY_METRICS } from './columns.js';
 import { PairTimes } from './pair-times.js';
-import { quantile, settleTime } from './stats.js';
+import { quantile } from '../statistics.js';
+import { settleTime } from './settle-time.js';
 import { TraceRows, type TraceRow, type TraceSink } from './trace-sink.js';
 
 /** What to trace into connections.csv. */

@@ -149,11 +149,7 @@ export abstract class PackedFlags {
  * - `learnedAt` is kept as the two 32-bit halves of the double, two small integers instead of a
  *   pointer and a heap number: −8 bytes and one heap object less per record;
  * - whole-second times stay plain fields: small integers.
- *
- * Measured when the client mirrors still kept objects (bench/growth.ts benchMemory, heap per
- * record after a forced GC, records with fractional learn times and dial history):
- * transmission-4.1 197 → 108 bytes (an object of 168 bytes plus a heap number → 96),
- * libtorrent-2.1 258 → 113 (216 plus two → 104). Rows took them to 40–50 bytes.
+ * (What this bought, measured: docs/performance.md.)
  */
 export class PeerRecord extends PackedFlags implements PeerInfo {
   /** Remote peer id (index into the swarm's peer table). */

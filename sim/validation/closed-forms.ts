@@ -220,3 +220,8 @@ export function stabilityVerdict(e: StabilityEvidence, threshold: number): Stabi
   const growth = (e.lastQuarter2H - e.lastQuarterH) / ((7 * e.horizon) / 8);
   return { verdict: growth > threshold ? 'unstable' : 'stable', ratio, growth };
 }
+
+/** |sim − theory| / theory. */
+export function relErr(sim: number, theory: number): number {
+  return Math.abs(sim - theory) / Math.abs(theory);
+}

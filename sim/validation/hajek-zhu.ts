@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenario/schema.js';
 import { commonMissingPiece, OccupancyObserver } from './occupancy.js';
 import { runWith, scenario } from './run.js';
-import { slope } from './stats.js';
+import { slope } from '../statistics.js';
 
 /**
  * §3 of validation.md: peers arrive empty at rate λ and leave when they complete (or after a

@@ -24,7 +24,8 @@ import { missingPieceScenario, runMissingPiece, type MissingPieceParams } from '
 import { flashCrowdScenario, kumarRossOf, runFlashCrowd, type FlashCrowdParams } from './kumar-ross.js';
 import { checkLittle } from './little.js';
 import { closedFormOf, quotedFormOf, runSteadyState, steadyStateScenario, type SteadyStateParams, type SteadyStateResult } from './qiu-srikant.js';
-import { ci95, mean, relErr } from './stats.js';
+import { ci95, mean } from '../statistics.js';
+import { relErr } from './closed-forms.js';
 
 /**
  * Builds docs/validation.md: every closed form of shared/reference/validation.md §1–§5 beside

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../sim/experiments/experiment.js';
 import type { ComparisonRow } from '../../sim/experiments/output.js';
 import { PACKAGE_ROOT } from '../../sim/experiments/package-info.js';
-import { studentTQuantile } from '../../sim/experiments/statistics.js';
+import { studentTQuantile } from '../../sim/statistics.js';
 
 /**
  * Common random numbers on the default scenario: every policy meets the same swarm for a given

@@ -6,7 +6,7 @@ import { REAL_CLIENT_NOTES } from '../../lab/calibrate/notes.js';
 import { buildRealClientsDoc } from '../../lab/calibrate/report.js';
 import { twinTraceCsv, twinYaml } from '../../lab/calibrate/twin.js';
 import { runOne } from '../../sim/experiments/run-one.js';
-import { estimate } from '../../sim/experiments/statistics.js';
+import { estimate } from '../../sim/statistics.js';
 import { getPolicyFactory } from '../../sim/policies/registry.js';
 
 /**

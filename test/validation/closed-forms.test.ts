@@ -13,7 +13,7 @@ import {
   qiuSrikant,
   stabilityVerdict,
 } from '../../sim/validation/closed-forms.js';
-import { ci95, mean, sd, slope } from '../../sim/validation/stats.js';
+import { ci95, mean, sd, slope } from '../../sim/statistics.js';
 
 /** Closed forms of shared/reference/validation.md, checked against hand-worked numbers. */
 
@@ -212,7 +212,7 @@ describe('statistics helpers', () => {
     const xs = [1, 2, 3, 4, 5];
     expect(mean(xs)).toBe(3);
     expect(sd(xs)).toBeCloseTo(Math.sqrt(2.5), 12);
-    expect(ci95(xs)).toBeCloseTo((2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 12);
+    expect(ci95(xs)).toBeCloseTo((2.7764451 * Math.sqrt(2.5)) / Math.sqrt(5), 6); // t(0.975, 4), exact
     expect(slope([0, 1, 2, 3], [1, 3, 5, 7])).toBeCloseTo(2, 12);
   });
 });

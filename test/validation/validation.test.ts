@@ -28,7 +28,8 @@ import { checkLittle } from '../../sim/validation/little.js';
 import { closedFormOf, runSteadyState, steadyStateScenario, type SteadyStateParams } from '../../sim/validation/qiu-srikant.js';
 import { missingPieceScenario } from '../../sim/validation/hajek-zhu.js';
 import { flashCrowdScenario } from '../../sim/validation/kumar-ross.js';
-import { mean, relErr } from '../../sim/validation/stats.js';
+import { mean } from '../../sim/statistics.js';
+import { relErr } from '../../sim/validation/closed-forms.js';
 
 /**
  * The swarm model against the closed forms of shared/reference/validation.md. Sized for about

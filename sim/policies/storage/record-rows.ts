@@ -16,11 +16,9 @@ import type { Source } from '../source.js';
  * libtorrent), whose records fill whole crowds: a libtorrent client keeps up to 3 000, so a
  * 5 000-peer crowd holds ~10 M.
  *
- * Why not objects (bench/growth.ts memory-per-known-peer): as JS objects records took ~104 bytes
- * each plus pointer and GC slack (about 230 bytes all told in a running crowd); the scavenger
- * copied every one twice on its way to old space, and pruned ones were old-space garbage: the
- * collector was 17 % of the 5 000-peer crowd's time. A row is 32–40 bytes, which the collector
- * never sees. Why rows and not one array per field: a filter, a candidate order or a rekey reads
+ * Why not objects: objects cost several times a row's bytes, the scavenger copied every one to
+ * old space, and pruned ones were old-space garbage (figures: docs/performance.md). A row is
+ * 32–40 bytes, which the collector never sees. Why rows and not one array per field: a filter, a candidate order or a rekey reads
  * four or five fields of one record, which a row serves from one cache line; and a policy holds
  * one typed array instead of ten (each costs ~200 bytes even when small, and a swarm has one
  * policy per peer).

@@ -6,11 +6,9 @@
  *
  * Why not a Map: Map lookups and their cache misses were most of `learn` (the top policy entry
  * after the window scans in the flash-crowd profile). Why not an Int32Array indexed by remote id:
- * remote ids are small, but each host knows a sample of the whole swarm, so such an index costs
- * 4 bytes × swarm size per host, 40 GB over 100 000 hosts; this table costs 11–21 bytes per
- * record (load 3/8 to 3/4) whatever the swarm size, and a small table stays in cache. (At a
- * load of at most 1/2 it cost 16–32 bytes; the longer probe runs of 3/4 mostly stay within the
- * cache line already read, and bench/policies.ts policy-learn rows moved within their noise.)
+ * remote ids are small, but each host knows a sample of the whole swarm, so such an index grows
+ * with the swarm on every host; this table grows with the records held, and a small table stays
+ * in cache (figures: docs/performance.md).
  * Ids are spread by Fibonacci hashing; deletion shifts entries back (no tombstones). Only for
  * 0 ≤ remote < 2^31 − 1 (the caller keeps others apart) and slots below 2^24.
  */

@@ -39,17 +39,11 @@ function blockMin(leaves: Int32Array, at: number): number {
  * Blocked layout: the leaves are blocks of 16 keys (one cache line), and a binary min tree is
  * kept over the blocks' minima only. An update writes its leaf and, only when that moves its
  * block's minimum, rescans the block (the same cache line) and climbs the block tree, which is
- * 16 times smaller than a tree over every leaf and so more often in cache. What it buys over the
- * plain binary tree it replaced (whose update climbed leaf by leaf, each level below the top
- * few another cache miss in a tree per policy per peer): 4.5 bytes a slot instead of 8
- * (bench/growth.ts memory-per-known-peer) and fewer misses per rekey, the scenarios' top tree
- * cost (figures in the README's Performance section).
- *
- * What it buys over scans (bench/policies.ts, flash crowd profile): libtorrent's refill and
- * Transmission's cache rebuild visit only the records that can be eligible instead of scanning a
- * 300-entry window or the whole pool, and nextWake reads the root instead of scanning every
- * record. Slots beyond `size` hold +Infinity. Growth doubles the leaf count (amortised O(1) per
- * push).
+ * 16 times smaller than a tree over every leaf and so more often in cache. Against scans it lets
+ * libtorrent's refill and Transmission's cache rebuild visit only the records that can be
+ * eligible, and nextWake read the root instead of scanning every record (what it bought:
+ * docs/performance.md). Slots beyond `size` hold +Infinity. Growth doubles the leaf count
+ * (amortised O(1) per push).
  */
 export class SlotMinTree {
   /** Leaves (a power of two, at least one block). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimate, incompleteBeta, pairedDifference, studentTCdf, studentTQuantile } from '../../sim/experiments/statistics.js';
+import { band, ci95, estimate, incompleteBeta, pairedDifference, studentTCdf, studentTQuantile } from '../sim/statistics.js';
 
 describe('Student t', () => {
   // Two-sided 95% critical values from the standard table.
@@ -67,5 +67,27 @@ describe('pairedDifference', () => {
     const d = pairedDifference([1, 2, 3], new Map([[1, 5], [2, 7]]), new Map([[2, 1], [3, 1]]));
     expect(d.n).toBe(1);
     expect(d.mean).toBe(6);
+  });
+});
+
+describe('one interval everywhere', () => {
+  it('estimate skips nulls and NaN; band collapses to the mean below two values', () => {
+    const e = estimate([1, 2, 3, null, 4, NaN, 5]);
+    expect(e.n).toBe(5);
+    expect(e.mean).toBe(3);
+    expect(e.sd).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(e.ciHigh! - e.mean!).toBeCloseTo((2.7764 * Math.sqrt(2.5)) / Math.sqrt(5), 4);
+    expect(band([7])).toEqual({ n: 1, mean: 7, sd: 0, lo: 7, hi: 7 });
+    expect(band([null]).n).toBe(0);
+    expect(Number.isNaN(band([]).mean)).toBe(true);
+  });
+
+  it('the validation half-width is the comparison interval, also past 30 degrees of freedom (no 1.96)', () => {
+    const xs = Array.from({ length: 41 }, (_, i) => Math.sin(i) * 10 + i);
+    const e = estimate(xs);
+    expect(ci95(xs)).toBeCloseTo(e.ciHigh! - e.mean!, 12);
+    expect(ci95(xs) / (e.sd! / Math.sqrt(41))).toBeCloseTo(2.0211, 4); // t(0.975, 40), not 1.96
+    const b = band(xs);
+    expect([b.lo, b.hi]).toEqual([e.ciLow, e.ciHigh]);
   });
 });

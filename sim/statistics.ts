@@ -1,8 +1,10 @@
 /**
- * Replication statistics: mean, sample standard deviation and a 95% confidence interval from
- * Student's t, and the paired difference of a policy to the reference policy over the same seeds
- * (common random numbers make those differences far less variable than the metrics themselves).
- * No dependency: the t quantile comes from the regularized incomplete beta function below.
+ * The one statistics module: mean, sample standard deviation and confidence intervals from
+ * Student's t (exact quantiles at every degree of freedom, from the regularized incomplete beta
+ * function below), the paired difference of a policy to the reference policy over the same seeds
+ * (common random numbers make those differences far less variable than the metrics themselves),
+ * quantiles and least squares. comparison.csv, the report, `check`, the lab calibration and the
+ * validation figures all read their intervals from here, so they agree.
  */
 
 export interface Estimate {
@@ -95,19 +97,82 @@ export function studentTQuantile(p: number, df: number): number {
   return q;
 }
 
-/** n, mean, sd and the two-sided 95% t interval of the mean (nulls where undefined). */
-export function estimate(values: readonly number[], level = 0.95): Estimate {
-  const n = values.length;
+/** The finite numbers among `values` (nulls, undefined and NaN skipped). */
+function finite(values: readonly (number | null | undefined)[]): number[] {
+  const v: number[] = [];
+  for (const x of values) if (x !== null && x !== undefined && Number.isFinite(x)) v.push(x);
+  return v;
+}
+
+/** n, mean, sd and the two-sided t interval of the mean of the finite values (nulls where undefined). */
+export function estimate(values: readonly (number | null | undefined)[], level = 0.95): Estimate {
+  const v = finite(values);
+  const n = v.length;
   if (n === 0) return { n, mean: null, sd: null, ciLow: null, ciHigh: null };
-  let sum = 0;
-  for (const v of values) sum += v;
-  const mean = sum / n;
-  if (n === 1) return { n, mean, sd: null, ciLow: null, ciHigh: null };
-  let ss = 0;
-  for (const v of values) ss += (v - mean) * (v - mean);
-  const sd = Math.sqrt(ss / (n - 1));
-  const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (sd / Math.sqrt(n));
-  return { n, mean, sd, ciLow: mean - half, ciHigh: mean + half };
+  const m = mean(v);
+  if (n === 1) return { n, mean: m, sd: null, ciLow: null, ciHigh: null };
+  const s = sd(v);
+  const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (s / Math.sqrt(n));
+  return { n, mean: m, sd: s, ciLow: m - half, ciHigh: m + half };
+}
+
+/** An estimate as a chart draws it: NaN when empty, and an interval that is the mean itself below two values. */
+export interface Band {
+  n: number;
+  mean: number;
+  sd: number;
+  lo: number;
+  hi: number;
+}
+
+export function band(values: readonly (number | null | undefined)[]): Band {
+  const e = estimate(values);
+  if (e.mean === null) return { n: 0, mean: NaN, sd: NaN, lo: NaN, hi: NaN };
+  return { n: e.n, mean: e.mean, sd: e.sd ?? 0, lo: e.ciLow ?? e.mean, hi: e.ciHigh ?? e.mean };
+}
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (n − 1); NaN for fewer than 2 values. */
+export function sd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/** Half-width of the 95 % t interval of the mean (NaN for fewer than 2 values). */
+export function ci95(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  return studentTQuantile(0.975, xs.length - 1) * (sd(xs) / Math.sqrt(xs.length));
+}
+
+/** Linear-interpolated quantile (type 7) of sorted values; null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Least-squares slope of y on x. */
+export function slope(x: readonly number[], y: readonly number[]): number {
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxy / sxx;
 }
 
 /**

@@ -1,14 +1,3 @@
-/** Small pure statistics used by the summary metrics. */
-
-/** Linear-interpolated quantile (type 7) of sorted values; null when empty. */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 /**
  * settle_s: the start of the first sampling interval after which the series stays within ±10%
  * of its final-quarter mean (SPEC). `times[i]` is the end of interval i. Null when empty.
