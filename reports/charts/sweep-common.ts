@@ -145,6 +145,8 @@ export function sweepChart(d: SweepKeySeries, o: SweepRenderOptions): string {
       axis(g.append('g').attr('class', 'y-axis'), d3.axisLeft(y).ticks(4).tickFormat((v) => fmt.num(v as number)));
       g.append('text').attr('class', 'x-label').attr('x', r2(plotW / 2)).attr('y', PLOT_H + 32).attr('text-anchor', 'middle').text(`${d.key}${d.scale === 'log' ? ' (log scale)' : ''}`);
       const marks = g.append('g').attr('class', 'marks');
+      if (!styles.some((s) => (f.series.get(m.metric)?.get(s.policy) ?? []).some((p) => valueOf(p, o.mode).mean !== null)))
+        g.append('text').attr('class', 'empty-note').attr('x', r2(plotW / 2)).attr('y', PLOT_H / 2).attr('text-anchor', 'middle').attr('fill', '#777').attr('font-size', 11).text('not defined in these runs');
       styles.forEach((s, si) => {
         const pts = (f.series.get(m.metric)?.get(s.policy) ?? []).filter((p) => valueOf(p, o.mode).mean !== null);
         const sg = marks.append('g').attr('class', 'series').attr('data-policy', s.policy).attr('data-facet', f.key).attr('data-metric', m.metric);

@@ -12,6 +12,6 @@ export function sweepDiffChart(data: SweepKeySeries, o: SweepChartOptions): stri
     id: o.id ?? 'sweep-diff',
     mode: 'diff',
     title: `Difference to ${data.ref} against ${data.key}`,
-    subtitle: `${data.scenario} · policy − ${data.ref} over runs with the same seeds (whisker: 95% CI) at each value of ${data.key}${data.others.length ? `; one panel per value of ${data.others.join(' × ')}` : ''}`,
+    subtitle: `${data.scenario} · policy − ${data.ref}, same seeds, whisker: 95% CI${data.others.length ? ` · a panel per value of ${data.others.join(' × ')}` : ''}`,
   });
 }

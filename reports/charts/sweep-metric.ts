@@ -12,6 +12,6 @@ export function sweepMetricChart(data: SweepKeySeries, o: SweepChartOptions): st
     id: o.id ?? 'sweep-metric',
     mode: 'mean',
     title: `Headline metrics against ${data.key}`,
-    subtitle: `${data.scenario} · mean over replications (whisker: 95% CI) at each value of ${data.key}${data.others.length ? `; one panel per value of ${data.others.join(' × ')}` : ''}`,
+    subtitle: `${data.scenario} · mean over replications, whisker: 95% CI${data.others.length ? ` · a panel per value of ${data.others.join(' × ')}` : ''}`,
   });
 }

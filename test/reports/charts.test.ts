@@ -172,4 +172,13 @@ describe('sweep charts', () => {
   it('is deterministic', () => {
     expect(sweepMetricChart(byLeechers!, { styles, id: 'sw' })).toBe(sweepMetricChart(byLeechers!, { styles, id: 'sw' }));
   });
+
+  it('a panel without a single value says so instead of drawing nothing silently', () => {
+    const none = rows.map((r) => (r.metric === 'subject_useful_ratio' && r.point['discovery.pex.enabled'] === 'false' ? { ...r, mean: null, ci_low: null, ci_high: null, diff_mean: null } : r));
+    const k = sweepSeries(none, { scenario: 's', metrics: SWEEP_METRICS.map((m) => m.metric), policies: ['ref', 'new'] })[0]!;
+    const d = parse(sweepMetricChart(k, { styles, id: 'swn' }));
+    expect(cell(d, 'subject_useful_ratio', 'discovery.pex.enabled=false').querySelectorAll('circle.point')).toHaveLength(0);
+    expect(cell(d, 'subject_useful_ratio', 'discovery.pex.enabled=false').querySelector('text.empty-note')!.textContent).toBe('not defined in these runs');
+    expect(cell(d, 'subject_useful_ratio', 'discovery.pex.enabled=true').querySelector('text.empty-note')).toBeNull();
+  });
 });
