@@ -166,6 +166,11 @@ describe('a sweep report in Chromium', () => {
     expect(restored.ticks).toEqual(before.ticks);
     expect(restored.cy).toEqual(before.cy);
     expect(await naiveMarks()).toBeGreaterThan(20);
+    // and so does "show all"
+    await page.locator('#policy-toggle input').nth(POLICIES.indexOf('naive')).uncheck();
+    expect((await state()).ticks).toEqual(after.ticks);
+    await page.locator('#show-all').click();
+    expect((await state()).ticks).toEqual(before.ticks);
     expect(r.errors).toEqual([]);
   });
 });
