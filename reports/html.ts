@@ -44,6 +44,8 @@ export interface PageModel {
   manifestFacts: [string, string][];
   manifestJson: string | null;
   data: unknown;
+  /** Page scripts run after the common one (CLIENT_JS), each in its own element; none by default. */
+  scripts?: readonly string[];
 }
 
 const CSS = `
@@ -115,7 +117,7 @@ ${manifest}
 <script>${d3MinJs().replace(/<\/script/gi, '<\\/script')}</script>
 <script type="application/json" id="report-data">${scriptJson(m.data)}</script>
 <script>${CLIENT_JS}</script>
-</body>
+${(m.scripts ?? []).map((js) => `<script>${js}</script>\n`).join('')}</body>
 </html>
 `;
 }

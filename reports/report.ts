@@ -5,14 +5,19 @@ import { churnChart, CHURN_Y_LABEL } from './charts/churn.js';
 import { completionChart, COMPLETION_Y_LABEL } from './charts/completion.js';
 import { rasterChart } from './charts/raster.js';
 import { BAR_METRICS, summaryBarsChart } from './charts/summary-bars.js';
+import { SWEEP_METRICS } from './charts/sweep-common.js';
+import { sweepDiffChart } from './charts/sweep-diff.js';
+import { sweepMetricChart } from './charts/sweep-metric.js';
 import { groupFacets } from './charts/time-common.js';
 import { wastedChart, WASTED_Y_LABEL } from './charts/wasted.js';
-import { loadOutputs, type Outputs, type SummaryRow } from './data.js';
+import { loadOutputs, type ComparisonRow, type Outputs, type SummaryRow } from './data.js';
 import { writeFileAtomic } from './fs-atomic.js';
+import { CLIENT_SWEEP_JS } from './client-sweep-script.js';
 import { escapeHtml, renderHtml, type Section } from './html.js';
 import { policyStyles, type PolicyStyle } from './palette.js';
 import { svgToPng } from './png.js';
 import { rasterData } from './prep/raster.js';
+import { rowsFromStats, sweepSeries } from './prep/sweep.js';
 import { statsFromComparison, summaryStats, type MetricStat } from './prep/summary.js';
 import { churnSeries, completionSeries, runKeyString, wastedSeries, type GroupSeries } from './prep/timeseries.js';
 import { fmt } from './svg.js';
@@ -44,6 +49,16 @@ function statsFor(out: Outputs, scenario: string): MetricStat[] {
     metrics.filter((m) => out.summaryMetrics.includes(m)),
     out.policies,
   );
+}
+
+/** Comparison rows of a scenario's headline metrics: comparison.csv, or computed from summary.csv without one. */
+function sweepRows(out: Outputs, scenario: string): ComparisonRow[] {
+  const metrics = SWEEP_METRICS.map((m) => m.metric);
+  const rows = out.comparison?.filter((r) => r.scenario === scenario && metrics.includes(r.metric)) ?? [];
+  if (rows.length > 0) return rows;
+  const mine = out.summary.filter((r) => r.scenario === scenario);
+  const points = new Map(mine.map((r) => [r.pointLabel, r.point]));
+  return rowsFromStats(summaryStats(mine, metrics.filter((m) => out.summaryMetrics.includes(m)), out.policies), points);
 }
 
 function statsTable(stats: readonly MetricStat[], styles: readonly PolicyStyle[]): string {
@@ -125,7 +140,7 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
   const styles = [...stylesMap.values()];
   const plots: { name: string; svg: string }[] = [];
   const charts: Record<string, unknown> = {};
-  const sections: Record<'churn' | 'wasted' | 'completion' | 'summary' | 'raster', Section> = {
+  const sections: Record<'churn' | 'wasted' | 'completion' | 'summary' | 'sweep' | 'raster', Section> = {
     churn: {
       id: 'q-churn',
       question: 'How much connection churn does each policy cause, and does it settle?',
@@ -148,6 +163,12 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
       id: 'q-summary',
       question: 'Overall, which policy costs what? (summary with confidence intervals)',
       intro: 'Per-run metrics averaged over replications, and the paired difference to the reference policy over runs with the same seed (common random numbers make these intervals narrow).',
+      figures: [],
+    },
+    sweep: {
+      id: 'q-sweep',
+      question: 'How does each policy\u2019s cost change with the swept parameters?',
+      intro: 'Each headline metric against each parameter the sweep varies, one line per policy (mean over replications, whisker: 95% CI), one panel per value of the other swept parameters; below each, the paired difference to the reference policy over runs with the same seeds, with a dashed zero line.',
       figures: [],
     },
     raster: {
@@ -208,6 +229,18 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     plots.push({ name: barsId, svg: bars });
     sections.summary.figures.push({ svg: bars, caption: `${out.scenarios.length > 1 ? `${sc}: ` : ''}Bars: mean ± 95% CI; dots: paired difference ± 95% CI. Hover a bar or dot for the numbers; plots/${barsId}.png` });
     sections.summary.extra = (sections.summary.extra ?? '') + statsTable(stats, styles);
+    // A sweep: each headline metric and its paired difference against each grid key.
+    for (const ks of sweepSeries(sweepRows(out, sc), { scenario: sc, metrics: SWEEP_METRICS.map((m) => m.metric), policies: out.policies })) {
+      const base = `sweep-${slug(ks.key)}${sfx}`;
+      const where = `${out.scenarios.length > 1 ? `${sc}: ` : ''}${ks.key}${ks.scale === 'log' ? ' (log scale)' : ''}`;
+      for (const [id, svg, caption] of [
+        [`${base}`, sweepMetricChart(ks, { styles: stylesMap, id: base }), 'mean ± 95% CI per policy'],
+        [`${base}-diff`, sweepDiffChart(ks, { styles: stylesMap, id: `${base}-diff` }), `paired difference to ${ks.ref} ± 95% CI`],
+      ] as const) {
+        plots.push({ name: id, svg });
+        sections.sweep.figures.push({ svg, caption: `${where}: ${caption}. Hover a point for the numbers; plots/${id}.png` });
+      }
+    }
   }
 
   const plotsDir = join(outDir, 'plots');
@@ -227,10 +260,11 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     title: `swarmsim report — ${out.scenarios.join(', ')}`,
     subtitle: `${out.policies.length} polic${out.policies.length === 1 ? 'y' : 'ies'} × ${reps} replication${reps === 1 ? '' : 's'} · seeds ${seeds.length > 12 ? `${seeds.slice(0, 12).join(', ')}, …` : seeds.join(', ')} · swarmsim ${version} · reference policy ${out.policies[0]}`,
     styles,
-    sections: Object.values(sections),
+    sections: Object.values(sections).filter((s) => s !== sections.sweep || s.figures.length > 0),
     manifestFacts: out.manifest ? manifestFacts(out.manifest) : [],
     manifestJson: out.manifest ? JSON.stringify(out.manifest, null, 2) : null,
     data: { policies: styles.map((s) => ({ policy: s.policy, color: s.color, dash: s.dash })), charts },
+    ...(sections.sweep.figures.length > 0 ? { scripts: [CLIENT_SWEEP_JS] } : {}),
   });
   const htmlPath = join(outDir, 'report.html');
   writeFileAtomic(htmlPath, html);

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAR_METRICS } from '../../reports/charts/summary-bars.js';
@@ -10,7 +9,7 @@ import { statsFromComparison } from '../../reports/prep/summary.js';
 import { completionSeries, runKeyString } from '../../reports/prep/timeseries.js';
 import { writeReport } from '../../reports/report.js';
 import { runExperiment } from '../../sim/experiments/experiment.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, openReport } from './browser.js';
 import { tempDir } from './fixtures.js';
 
 /**
@@ -26,8 +25,8 @@ let page: Page;
 let out: Outputs;
 let POLICIES: string[];
 let dir: string;
-const errors: string[] = [];
-const requests: string[] = [];
+let errors: string[];
+let requests: string[];
 
 beforeAll(async () => {
   dir = tempDir();
@@ -38,16 +37,7 @@ beforeAll(async () => {
   POLICIES = out.policies;
   expect(POLICIES).toEqual(policies);
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:')) requests.push(r.url());
-  });
-  await page.goto(pathToFileURL(html).href);
-  await page.waitForSelector('html[data-report-ready="true"]', { timeout: 10_000 });
+  ({ page, errors, requests } = await openReport(browser, html, { width: 1100, height: 900 }));
 }, 180_000);
 
 afterAll(async () => {

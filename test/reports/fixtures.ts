@@ -127,3 +127,26 @@ export function writeFixture(dir: string, o: FixtureOptions = {}): { dir: string
 export function tempDir(prefix = 'swarmsim-report-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** The report tests' small real sweep (test/reports/sweep-fixture/sweep.yaml). */
+export const SWEEP_FIXTURE = join(import.meta.dirname, 'sweep-fixture', 'sweep.yaml');
+
+/** Runs the small sweep into `out` in this process (worker threads, no trace), as `swarmsim sweep` would. */
+export async function runSweepFixture(out: string): Promise<void> {
+  const { readSweepFile } = await import('../../sim/experiments/sweep-file.js');
+  const { runExperiment } = await import('../../sim/experiments/experiment.js');
+  const s = readSweepFile(SWEEP_FIXTURE);
+  await runExperiment({
+    kind: 'sweep',
+    scenario: s.base,
+    sweepFile: s.file,
+    fixed: s.fixed,
+    grid: s.grid,
+    policies: s.policies!,
+    reps: s.replications!,
+    seed: s.seed!,
+    trace: { mode: 'none', reps: 'first' },
+    out,
+    command: ['sweep', 'test/reports/sweep-fixture/sweep.yaml'],
+  });
+}

@@ -62,7 +62,12 @@ describe('writeReport', () => {
     const r = await writeReport(dir);
     const names = r.plots.filter((p) => p.endsWith('.svg')).map((p) => p.split('/').pop()).sort();
     expect(names).toEqual(
-      [...['churn', 'completion', 'raster', 'wasted'].flatMap((n) => [`${n}-seed-heavy-population-leechers-count-10.svg`, `${n}-seed-heavy-population-leechers-count-20.svg`]), 'summary.svg'].sort(),
+      [
+        ...['churn', 'completion', 'raster', 'wasted'].flatMap((n) => [`${n}-seed-heavy-population-leechers-count-10.svg`, `${n}-seed-heavy-population-leechers-count-20.svg`]),
+        'summary.svg',
+        'sweep-population-leechers-count.svg',
+        'sweep-population-leechers-count-diff.svg',
+      ].sort(),
     );
     const summary = readFileSync(join(dir, 'plots', 'summary.svg'), 'utf8');
     expect(summary).toContain('population.leechers.count=10');
@@ -71,6 +76,24 @@ describe('writeReport', () => {
     const html = readFileSync(r.html, 'utf8');
     const data = JSON.parse(html.match(/<script type="application\/json" id="report-data">(.*?)<\/script>/s)![1]!);
     expect(data.charts['churn-seed-heavy-population-leechers-count-10'].facets.subject.series['transmission-4.1'][0][4]).toBe(3);
+    // the swept key's chart, from summary.csv (this fixture has no comparison.csv): 2 points per policy and metric
+    expect(html).toContain('id="q-sweep"');
+    expect(html).toContain('change.sweep');
+    const sweep = readFileSync(join(dir, 'plots', 'sweep-population-leechers-count.svg'), 'utf8');
+    const wasted = sweep.match(/<g class="sweep-block" data-metric="subject_wasted_handshakes".*?<\/g><g class="sweep-block"/s)![0];
+    expect(wasted.match(/<circle class="point"/g)).toHaveLength(2 * 3);
+    expect(readFileSync(join(dir, 'plots', 'sweep-population-leechers-count-diff.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('a plain run has no sweep section, chart or script, also with a one-value override column', async () => {
+    const dir = tempDir();
+    writeFixture(dir, { points: ['10'] });
+    const r = await writeReport(dir);
+    expect(r.plots.some((p) => p.includes('sweep'))).toBe(false);
+    const html = readFileSync(r.html, 'utf8');
+    expect(html).not.toContain('q-sweep');
+    expect(html).not.toContain('change.sweep');
+    expect(html.match(/<script>/g)).toHaveLength(2);
   });
 
   it('missing or malformed inputs are InputErrors with one clear line, and nothing is written', async () => {
