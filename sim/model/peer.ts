@@ -99,8 +99,6 @@ export class Peer implements HostView {
   readonly have: Bitfield;
   /** Pulse event handle, −1 when none pending. */
   pulseHandle = -1;
-  /** True while the pulse is parked until a wake-up (the policy said nothing is eligible). */
-  sleeping = false;
   announceHandle = -1;
   departHandle = -1;
   /** The policy's upkeep timer (ReconnectPolicy.maintain), −1 when none pending. */
