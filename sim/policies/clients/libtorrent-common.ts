@@ -262,7 +262,15 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const b = rows[slot * W + F_BITS] as number;
     if ((b & CONNS_MASK) !== 0 || blocked(b, this.keyedDone, this.variant.persistUploadOnly)) return Infinity;
     if ((b & EVER_CONNECTED) === 0) return -Infinity;
-    return (rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
+    return this.retryAt(slot, b);
+  }
+
+  /**
+   * The reconnect rule (`is_connect_candidate`'s timing test, `peer_list.cpp`): a peer that was
+   * ever connected may be dialled again once `now − last_connected ≥ (failcount + 1) × 60`.
+   */
+  private retryAt(slot: number, bits: number): number {
+    return (this.table.rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(bits) + 1) * LT_MIN_RECONNECT;
   }
 
   /** Keeps the erase rank with the slot key (every handler that rekeys). */
@@ -324,7 +332,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const b = this.bitsAt(slot);
     if (blocked(b, host.done, this.variant.persistUploadOnly)) return Infinity;
     if ((b & EVER_CONNECTED) === 0) return this.table.learnedAt(slot);
-    return (this.table.rows[slot * W + F_LAST_CONNECTED] as number) + (failcountOf(b) + 1) * LT_MIN_RECONNECT;
+    return this.retryAt(slot, b);
   }
 
   connectTimeout(info: LibtorrentInfo): number {
@@ -497,10 +505,9 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   private consider(slot: number, now: number, host: HostView): void {
-    const rows = this.table.rows;
-    const b = rows[slot * W + F_BITS] as number;
+    const b = this.table.rows[slot * W + F_BITS] as number;
     if (!idleCandidate(b, host.done, this.variant.persistUploadOnly)) return;
-    if ((b & EVER_CONNECTED) !== 0 && now - (rows[slot * W + F_LAST_CONNECTED] as number) < (failcountOf(b) + 1) * LT_MIN_RECONNECT) return;
+    if ((b & EVER_CONNECTED) !== 0 && now < this.retryAt(slot, b)) return;
     const key = this.key(slot, host);
     const tie = this.tie(slot, host);
     if (this.cands.accepts(key, tie)) this.cands.push(key, tie, slot);
