@@ -28,6 +28,8 @@ describe('swarmsim CLI', () => {
     expect(swarmsim(['list', 'scenarios']).stdout).toMatch(/^scenarios\/seed-heavy\.yaml\s+\S/m);
     const m = swarmsim(['list', 'metrics']).stdout;
     expect(m).toMatch(/^\{subject,swarm\}_repeat_wasted\s+summary: wasted handshakes between a pair/m);
+    expect(m).toMatch(/^connections\s+peers\.csv \(per peer and run\): connections whose BitTorrent handshake completed/m);
+    expect(swarmsim(['list', 'scenarios']).stdout).toMatch(/^scenarios\/simgrid-crowd\.yaml\s+\S/m);
   });
 
   it('explains a policy\'s retry schedule', () => {
@@ -60,7 +62,7 @@ describe('swarmsim CLI', () => {
     expect(table[2]).toMatch(/^60\s+naive\s/);
     expect(r.stdout).toContain(`output: ${out}`);
     expect(r.stderr).toMatch(/\[4\/4\] naive rep 1 seed 2/);
-    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'summary.csv', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'peers.csv', 'summary.csv', 'timeseries.csv', 'timing.json']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.command).toEqual(['run', 'test/experiments/fixtures/tiny.yaml', '--reps', '2', '--duration', '60s']);
     // --quiet: nothing on stderr; same bytes again.
