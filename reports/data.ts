@@ -68,6 +68,14 @@ export interface ConnectionRow extends RunKey {
   bytes_to_from: number | null;
 }
 
+/** A leecher's row of peers.csv: what the completion CDF needs (seeds are not kept). */
+export interface PeerRow extends RunKey {
+  pointLabel: string;
+  group: string;
+  arrival: number | null;
+  completion: number | null;
+}
+
 export interface Outputs {
   dir: string;
   summary: SummaryRow[];
@@ -79,6 +87,8 @@ export interface Outputs {
   comparison: ComparisonRow[] | null;
   /** Dials made by subject peers only (see parseConnections). */
   connections: ConnectionRow[] | null;
+  /** Leechers of peers.csv; null for an output folder written before peers.csv existed. */
+  peers: PeerRow[] | null;
   /** Name of the scenario's subject group (from the manifest; `subject` without one). */
   subjectGroup: string;
   manifest: Record<string, unknown> | null;
@@ -240,6 +250,30 @@ export function parseConnections(t: CsvTable, fromGroup?: string): ConnectionRow
   return out;
 }
 
+const PEER_NEEDED = ['group', 'role', 'arrival', 'completion'] as const;
+
+/** The leecher rows of peers.csv (role `leecher`): group, arrival and completion per run. */
+export function parsePeers(t: CsvTable): PeerRow[] {
+  const missing = [...RUN_ID_COLUMNS, ...PEER_NEEDED].filter((c) => !t.header.includes(c));
+  if (missing.length > 0) throw new InputError(`${t.file}: missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 3).join(', ')}`);
+  const idx = RUN_ID_COLUMNS.map((c) => t.header.indexOf(c));
+  const at = Object.fromEntries(PEER_NEEDED.map((c) => [c, t.header.indexOf(c)])) as Record<(typeof PEER_NEEDED)[number], number>;
+  // Override columns sit between seed and the first peer column (`peer`).
+  const first = t.header.indexOf('peer');
+  const pointColumns = t.header.slice(idx[3]! + 1, first < 0 ? at.group : first);
+  const pointIdx = pointColumns.map((c) => t.header.indexOf(c));
+  const out: PeerRow[] = [];
+  for (let r = 0; r < t.rows.length; r++) {
+    const row = t.rows[r]!;
+    if (row[at.role] !== 'leecher') continue;
+    const key = runKeyAt(t, r, idx);
+    const point: Record<string, string> = {};
+    pointColumns.forEach((c, j) => (point[c] = row[pointIdx[j]!]!));
+    out.push({ ...key, pointLabel: pointLabelOf(point), group: row[at.group]!, arrival: numberCell(t, r, at.arrival), completion: numberCell(t, r, at.completion) });
+  }
+  return out;
+}
+
 /** The subject group's name: the scenario's `subject` key as recorded in manifest.json (default `subject`). */
 export function subjectGroupOf(manifest: Record<string, unknown> | null): string {
   const points = manifest?.points;
@@ -265,7 +299,7 @@ function readOptional(file: string): string | null {
 
 /**
  * Reads an output directory. summary.csv and timeseries.csv are required; comparison.csv,
- * connections.csv and manifest.json are used when present. Every problem is an InputError.
+ * connections.csv, peers.csv and manifest.json are used when present. Every problem is an InputError.
  */
 export function loadOutputs(dir: string): Outputs {
   if (!existsSync(dir)) throw new InputError(`${dir}: no such output directory`);
@@ -287,11 +321,13 @@ export function loadOutputs(dir: string): Outputs {
   const subjectGroup = subjectGroupOf(manifest);
   const connText = readOptional(join(dir, 'connections.csv'));
   const connections = connText === null ? null : parseConnections(csvFromText(join(dir, 'connections.csv'), connText), subjectGroup);
+  const peerText = readOptional(join(dir, 'peers.csv'));
+  const peers = peerText === null ? null : parsePeers(csvFromText(join(dir, 'peers.csv'), peerText));
   const policies: string[] = [];
   const scenarios: string[] = [];
   for (const r of sum.rows) {
     if (!policies.includes(r.policy)) policies.push(r.policy);
     if (!scenarios.includes(r.scenario)) scenarios.push(r.scenario);
   }
-  return { dir, summary: sum.rows, pointColumns: sum.pointColumns, summaryMetrics: sum.metrics, timeseries, comparison, connections, manifest, policies, scenarios, subjectGroup };
+  return { dir, summary: sum.rows, pointColumns: sum.pointColumns, summaryMetrics: sum.metrics, timeseries, comparison, connections, peers, manifest, policies, scenarios, subjectGroup };
 }

@@ -20,6 +20,7 @@ import { rasterData } from './prep/raster.js';
 import { rowsFromStats, sweepSeries } from './prep/sweep.js';
 import { statsFromComparison, summaryStats, type MetricStat } from './prep/summary.js';
 import { churnSeries, completionSeries, runKeyString, wastedSeries, type GroupSeries } from './prep/timeseries.js';
+import { completionFromArrival } from './prep/completion.js';
 import { fmt } from './svg.js';
 
 /** At most this many scenario points get their own time-series charts and raster. */
@@ -156,7 +157,7 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     completion: {
       id: 'q-completion',
       question: 'Do leechers still finish as fast? (completion-time CDF)',
-      intro: 'Share of leechers that hold the whole file by each time. A policy that avoids wasted connections must not starve the swarm of useful ones: its curve should not lie to the right of the others.',
+      intro: 'Share of leechers that hold the whole file by each time since the leecher arrived. A policy that avoids wasted connections must not starve the swarm of useful ones: its curve should not lie to the right of the others.',
       figures: [],
     },
     summary: {
@@ -198,7 +199,9 @@ export async function writeReport(outDir: string): Promise<ReportFiles> {
     const timeCharts: [keyof typeof sections, string, GroupSeries, (d: GroupSeries, o: { styles: ReadonlyMap<string, PolicyStyle>; id: string; scenario: string }) => string, string, string][] = [
       ['churn', 'churn', churnSeries(runs, out.policies), churnChart, CHURN_Y_LABEL, 'Churn per peer per minute: mean over replications with 95% band.'],
       ['wasted', 'wasted', wastedSeries(runs, out.policies), wastedChart, WASTED_Y_LABEL, 'Cumulative wasted handshakes: mean over replications with 95% band.'],
-      ['completion', 'completion', completionSeries(runs, out.policies, (r) => sumByKey.get(runKeyString(r))), completionChart, COMPLETION_Y_LABEL, 'Completion-time CDF: mean over replications with 95% band.'],
+      out.peers
+        ? ['completion', 'completion', completionFromArrival(out.peers, out.summary.filter((r) => r.scenario === u.scenario && r.pointLabel === u.pointLabel), out.policies, out.subjectGroup), (d, o) => completionChart(d, { ...o, fromArrival: true }), COMPLETION_Y_LABEL, 'Completion-time CDF from each leecher\u2019s arrival (peers.csv): mean over replications with 95% band.']
+        : ['completion', 'completion', completionSeries(runs, out.policies, (r) => sumByKey.get(runKeyString(r))), completionChart, COMPLETION_Y_LABEL, 'Completion-time CDF from the start of the run (this folder has no peers.csv): mean over replications with 95% band.'],
     ];
     for (const [section, name, series, chart, yLabel, caption] of timeCharts) {
       const id = `${name}${sfx}`;

@@ -28,6 +28,8 @@ export interface BandChartOptions {
   curve?: 'linear' | 'step';
   /** Shown in a facet without any data point (default `no data`). */
   emptyNote?: string;
+  /** x-axis title before the unit (default `time since start`). */
+  xLabel?: string;
 }
 
 function tMaxOf(facets: readonly BandFacet[]): number {
@@ -72,7 +74,7 @@ export function bandChart(facets: readonly BandFacet[], o: BandChartOptions): st
     yGrid(g, y, plotW);
     axis(g.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${plotH})`), d3.axisBottom(x).ticks(6));
     axis(g.append('g').attr('class', 'y-axis'), d3.axisLeft(y).ticks(5).tickFormat((d) => fmt.num(d as number)));
-    g.append('text').attr('class', 'x-label').attr('x', plotW / 2).attr('y', plotH + 36).attr('text-anchor', 'middle').text(`time since start (${tu.unit})`);
+    g.append('text').attr('class', 'x-label').attr('x', plotW / 2).attr('y', plotH + 36).attr('text-anchor', 'middle').text(`${o.xLabel ?? 'time since start'} (${tu.unit})`);
     g.append('text')
       .attr('class', 'y-label')
       .attr('transform', `translate(${r2(-(tickW + 20))},${plotH / 2}) rotate(-90)`)

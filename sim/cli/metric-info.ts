@@ -30,6 +30,20 @@ export const METRIC_DESCRIPTIONS: Record<string, string> = {
   completed_total: 'leechers that completed since the start',
 };
 
+/** One line per column of peers.csv (PEER_COLUMNS, sim/metrics/columns.ts). */
+export const PEER_COLUMN_DESCRIPTIONS: Record<string, string> = {
+  peer: 'peer id (as in connections.csv from/to)',
+  group: 'population group',
+  role: 'seed (holds the file on arrival) or leecher',
+  client: 'client kind',
+  arrival: 'first arrival (s; empty if it never arrived)',
+  completion: 'when a leecher got its last piece (s; empty for seeds and leechers that did not finish)',
+  departure: 'when the peer last went offline (s; empty if online at the end of the run)',
+  bytes_up: 'piece bytes uploaded',
+  bytes_down: 'piece bytes downloaded',
+  connections: 'connections whose BitTorrent handshake completed with this peer at either end (dialled or accepted; failed dials not counted)',
+};
+
 export function describeMetric(name: string): string {
   const direct = METRIC_DESCRIPTIONS[name];
   if (direct) return direct;

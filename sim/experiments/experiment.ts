@@ -5,7 +5,7 @@ import { InputError } from '../input-error.js';
 import { readScenarioFile, type ScenarioSource } from '../scenario/load.js';
 import { DiskFullError, ensureOutputDir, errCode, isDiskFull, removeStaleTemps } from './atomic.js';
 import { Journal, type RunRecord } from './journal.js';
-import { compare, OUTPUT_FILES, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
+import { compare, OUTPUT_FILES, summaryOf, writeOutputs, type ComparisonRow, type RunSummary } from './output.js';
 import { buildPlan, shardRuns, taskOf, type Plan, type PlanFile, type PlanInput, type PlanRun, type Shard } from './plan.js';
 import { heapShareMb, runTasks } from './pool.js';
 import type { RunOutcome } from './task.js';
@@ -139,10 +139,7 @@ async function runInMemory(plan: Plan, selected: PlanRun[], jobs: number, opts: 
   void started;
   const records = new Map<number, RunRecord>();
   await execute(plan, selected, jobs, opts, null, 0, (run, o) => records.set(run.index, { ...o, key: run.key }), () => null);
-  const runs: RunSummary[] = selected.map((r) => {
-    const x = records.get(r.index)!;
-    return { index: r.index, ok: x.ok, error: x.error, summary: x.summary, events: x.events, wallSeconds: x.wallSeconds };
-  });
+  const runs: RunSummary[] = selected.map((r) => summaryOf(r.index, records.get(r.index)!));
   return {
     plan: plan.file,
     outDir: null,

@@ -1,7 +1,7 @@
 import { cpus, availableParallelism, platform, arch } from 'node:os';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONNECTION_COLUMNS, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/columns.js';
+import { CONNECTION_COLUMNS, PEER_COLUMNS, SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../metrics/columns.js';
 import { AtomicWriter, syncDir, writeFileAtomic } from './atomic.js';
 import { csvLine, csvLines, type Cell } from './format.js';
 import { copyInto } from './trace-file.js';
@@ -9,10 +9,11 @@ import type { RunRecord } from './journal.js';
 import type { PlanFile, Shard } from './plan.js';
 import type { MetricValue } from './run-types.js';
 import { estimate, pairedDifference } from '../statistics.js';
+import type { StopRecord } from './stop-rule.js';
 
 /** The output files of an experiment, assembled from run records in run order. */
 
-export const OUTPUT_FILES = ['summary.csv', 'timeseries.csv', 'connections.csv', 'comparison.csv', 'failures.csv', 'manifest.json', 'timing.json'] as const;
+export const OUTPUT_FILES = ['summary.csv', 'timeseries.csv', 'connections.csv', 'peers.csv', 'comparison.csv', 'failures.csv', 'manifest.json', 'timing.json'] as const;
 
 const KEY_COLUMNS = ['scenario', 'policy', 'rep', 'seed'];
 
@@ -23,6 +24,8 @@ export interface RunSummary {
   summary: Record<string, MetricValue> | null;
   events: number;
   wallSeconds: number;
+  /** Why and when the run ended, when its scenario has a stop rule. */
+  stop?: StopRecord | undefined;
 }
 
 export interface ComparisonRow {
@@ -67,30 +70,35 @@ export function writeOutputs(dir: string, plan: PlanFile, read: (index: number) 
   const summary = new AtomicWriter(join(dir, 'summary.csv'));
   const ts = new AtomicWriter(join(dir, 'timeseries.csv'));
   const conn = traced ? new AtomicWriter(join(dir, 'connections.csv')) : undefined;
+  const peers = new AtomicWriter(join(dir, 'peers.csv'));
   const runs: RunSummary[] = [];
   try {
     summary.write(csvLine([...KEY_COLUMNS, ...cols, ...SUMMARY_COLUMNS]));
     ts.write(csvLine([...KEY_COLUMNS, ...cols, ...TIMESERIES_COLUMNS]));
     conn?.write(csvLine([...KEY_COLUMNS, ...cols, ...CONNECTION_COLUMNS]));
+    peers.write(csvLine([...KEY_COLUMNS, ...cols, ...PEER_COLUMNS]));
     for (const i of opts.indices) {
       const r = read(i);
-      runs.push({ index: i, ok: r.ok, error: r.error, summary: r.summary, events: r.events, wallSeconds: r.wallSeconds });
+      runs.push(summaryOf(i, r));
       if (!r.ok) continue;
       summary.write(r.summaryCsv);
       ts.write(r.timeseriesCsv);
       if (conn && r.connectionsPath !== undefined) copyInto(conn, r.connectionsPath);
       else conn?.write(r.connectionsCsv);
+      peers.write(r.peersCsv ?? '');
     }
     summary.commit();
     ts.commit();
     conn?.commit();
+    peers.commit();
   } catch (e) {
     summary.abort();
     ts.abort();
     conn?.abort();
+    peers.abort();
     throw e;
   }
-  files.push('summary.csv', 'timeseries.csv');
+  files.push('summary.csv', 'timeseries.csv', 'peers.csv');
   if (conn) files.push('connections.csv');
   else rmSync(join(dir, 'connections.csv'), { force: true });
 
@@ -113,6 +121,11 @@ export function writeOutputs(dir: string, plan: PlanFile, read: (index: number) 
   files.push('manifest.json', 'timing.json');
   syncDir(dir);
   return { files, failures, runs, comparison };
+}
+
+/** What the manifest, timing and statistics need of a run record. */
+export function summaryOf(index: number, r: RunRecord): RunSummary {
+  return { index, ok: r.ok, error: r.error, summary: r.summary, events: r.events, wallSeconds: r.wallSeconds, ...(r.ok && r.stop ? { stop: r.stop } : {}) };
 }
 
 function keyCells(plan: PlanFile, index: number): string[] {
@@ -207,7 +220,9 @@ export function manifestOf(plan: PlanFile, runs: readonly RunSummary[], shard: S
     })),
     runs_total: plan.runs.length,
     runs_failed: runs.filter((r) => !r.ok).length,
-    runs: runs.map((r) => ({ ...runIdentity(plan, r), status: r.ok ? 'ok' : 'failed', events: r.events })),
+    // A run of a scenario with a stop rule says why and when it ended (converged, settled, max or
+    // duration; simulated seconds); runs without one always end at duration and say nothing.
+    runs: runs.map((r) => ({ ...runIdentity(plan, r), status: r.ok ? 'ok' : 'failed', events: r.events, ...(r.stop ? { stop_reason: r.stop.reason, stop_time_s: r.stop.time } : {}) })),
   };
 }
 

@@ -6,6 +6,7 @@ import { ObserverFanout } from '../model/observers.js';
 import { Swarm } from '../model/swarm.js';
 import { getPolicyFactory } from '../policies/registry.js';
 import type { RunRequest, RunResult } from './run-types.js';
+import { modelScenario, runWithStop } from './stop-rule.js';
 
 /**
  * Runs one simulation to its end. Deterministic: the result depends only on the request (the
@@ -14,8 +15,8 @@ import type { RunRequest, RunResult } from './run-types.js';
 export function runOne(req: RunRequest, clock: () => number = () => 0): RunResult {
   const started = clock();
   const { swarm, recorder } = buildRun(req);
-  swarm.run();
-  const summary = recorder.finish(req.scenario.duration, swarm.conns);
+  const stop = runWithStop(swarm, recorder, req.scenario);
+  const summary = recorder.finish(stop ? stop.time : req.scenario.duration, swarm.conns);
   return {
     policy: req.policy,
     rep: req.rep,
@@ -23,14 +24,19 @@ export function runOne(req: RunRequest, clock: () => number = () => 0): RunResul
     summary,
     timeseries: recorder.timeseries,
     connections: recorder.trace,
+    peers: recorder.peerRows(),
+    ...(stop ? { stop } : {}),
     events: swarm.env.eventsProcessed,
     wallSeconds: clock() - started,
   };
 }
 
-/** Builds the swarm and its recorder without running it (tests and benchmarks step it). */
+/**
+ * Builds the swarm and its recorder without running it (tests and benchmarks step it). A stop
+ * rule's `max` shorter than `duration` cuts the model's duration (modelScenario).
+ */
 export function buildRun(req: RunRequest, extra: readonly SwarmObserver[] = []): { swarm: Swarm; recorder: MetricsRecorder } {
-  const s = req.scenario;
+  const s = modelScenario(req.scenario);
   const streams = new RandomStreams(req.seed);
   const pop = buildPopulation(s, streams, { factory: req.factory, params: req.params }, getPolicyFactory);
   const recorder = new MetricsRecorder(pop.peers, pop.groupNames, req.trace, s.duration, s.sample_interval, req.traceSink);

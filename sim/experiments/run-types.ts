@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { MetricValue } from '../metrics/columns.js';
 import type { TraceMode } from '../metrics/recorder.js';
 import type { TraceSink } from '../metrics/trace-sink.js';
+import type { StopRecord } from './stop-rule.js';
 
 export type { MetricValue, TraceMode };
 
@@ -32,6 +33,10 @@ export interface RunResult {
   timeseries: number[][];
   /** Rows in CONNECTION_COLUMNS order, when traced into memory (none when RunRequest.traceSink was given). */
   connections: (string | number)[][];
+  /** One row per peer in PEER_COLUMNS order (peers.csv); a runner without it writes none. */
+  peers?: (string | number)[][];
+  /** Why and when the run ended, when its scenario has a stop rule. */
+  stop?: StopRecord;
   /** Events the engine processed (deterministic). */
   events: number;
   /** Wall-clock seconds (timing.json only; never in deterministic files). */

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { CONNECTION_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
+import { CONNECTION_COLUMNS, PEER_COLUMNS, SUMMARY_COLUMNS } from '../metrics/columns.js';
 import { InputError } from '../input-error.js';
 import type { Scenario } from '../scenario/schema.js';
 import { csvLines, type Cell } from './format.js';
@@ -8,6 +8,7 @@ import { DISCARD_TRACE } from '../metrics/trace-sink.js';
 import { TraceFile } from './trace-file.js';
 import { isDiskFull } from './atomic.js';
 import type { MetricValue, RunRequest, RunResult, TraceMode } from './run-types.js';
+import type { StopRecord } from './stop-rule.js';
 
 /**
  * One run as it travels to a worker thread (plain data) and the outcome that comes back. The
@@ -47,6 +48,10 @@ export interface RunOutcome {
   summaryCsv: string;
   timeseriesCsv: string;
   connectionsCsv: string;
+  /** The run's peers.csv rows ('' when failed; absent in journals of older versions). */
+  peersCsv?: string;
+  /** Why and when the run ended, when its scenario has a stop rule (manifest.json). */
+  stop?: StopRecord;
   /** The trace went to RunTask.traceFile (committed), not into connectionsCsv. */
   connectionsInFile?: boolean;
   events: number;
@@ -129,6 +134,8 @@ export function outcomeOf(task: RunTask, r: RunResult): RunOutcome {
     summaryCsv: csvLines([row]),
     timeseriesCsv: csvLines(ts),
     connectionsCsv: csvLines(conns),
+    peersCsv: csvLines((r.peers ?? []).map((p) => [...pre, ...p.slice(0, PEER_COLUMNS.length)] as Cell[])),
+    ...(r.stop ? { stop: { reason: r.stop.reason, time: r.stop.time } } : {}),
     events: r.events,
     wallSeconds: r.wallSeconds,
   };
@@ -146,6 +153,7 @@ export function failedOutcome(task: RunTask, e: unknown, wallSeconds: number): R
     summaryCsv: '',
     timeseriesCsv: '',
     connectionsCsv: '',
+    peersCsv: '',
     events: 0,
     wallSeconds,
   };

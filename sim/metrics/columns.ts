@@ -84,3 +84,13 @@ export const CONNECTION_COLUMNS = [
   'bytes_from_to',
   'bytes_to_from',
 ] as const;
+
+/**
+ * Column order of peers.csv: one row per peer and run, after the run's key columns. `arrival` is
+ * the first arrival; `completion` when a leecher got its last piece (empty for seeds and leechers
+ * that did not finish); `departure` when the peer last went offline (empty while online at the
+ * end or if it never arrived); bytes are piece bytes; `connections` counts the connections whose
+ * BitTorrent handshake completed with this peer at either end (so their sum over the peers of a
+ * run is twice swarm_handshakes).
+ */
+export const PEER_COLUMNS = ['peer', 'group', 'role', 'client', 'arrival', 'completion', 'departure', 'bytes_up', 'bytes_down', 'connections'] as const;

@@ -22,7 +22,7 @@ const REASON_INDEX = new Map<CloseReason, number>(CLOSE_REASONS.map((r, i) => [r
  * a transfer (ghosts, refusers, droppers, always-full) can never complete and are left out, as
  * are leechers that gave up (SPEC: "every leecher that did not leave early").
  */
-function canDownload(p: Peer): boolean {
+export function canDownload(p: Peer): boolean {
   const b = p.behaviour;
   return b === 'normal' || b === 'hammer' || b === 'bad_data' || b === 'never_unchoke';
 }
@@ -65,15 +65,23 @@ export class MetricsRecorder implements SwarmObserver {
   readonly timeseries: number[][] = [];
   private readonly churnSeries: [number[], number[]] = [[], []];
   private readonly sampleTimes: number[] = [];
+  /** Per peer id: handshaked connections it took part in (either end), for peers.csv. */
+  private readonly peerHandshakes: Int32Array;
+  /** Per peer id: when it last went offline (−1: never), for peers.csv's departure. */
+  private readonly lastOffline: Float64Array;
 
   constructor(
     private readonly peers: readonly Peer[],
     private readonly groupNames: readonly string[],
     private readonly traceMode: TraceMode,
-    private readonly duration: number,
+    /** The scenario's duration; unused since finish() takes the time actually simulated. */
+    _duration: number,
     private readonly interval: number,
     readonly traceSink: TraceSink = new TraceRows(),
-  ) {}
+  ) {
+    this.peerHandshakes = new Int32Array(peers.length);
+    this.lastOffline = new Float64Array(peers.length).fill(-1);
+  }
 
   /** The traced rows when they are kept in memory (the default sink); else none. */
   get trace(): TraceRow[] {
@@ -96,6 +104,7 @@ export class MetricsRecorder implements SwarmObserver {
   }
 
   peerOffline(p: Peer, now: number): void {
+    this.lastOffline[p.id] = now;
     for (const gi of [SUBJECT, SWARM]) {
       if (gi === SUBJECT && !p.isSubject) continue;
       const c = this.g[gi];
@@ -145,6 +154,8 @@ export class MetricsRecorder implements SwarmObserver {
   }
 
   handshake(conn: Connection): void {
+    this.peerHandshakes[conn.a.id]!++;
+    this.peerHandshakes[conn.b.id]!++;
     for (let gi = this.first(conn); gi <= SWARM; gi++) {
       const c = this.g[gi]!;
       c.handshakes++;
@@ -233,11 +244,42 @@ export class MetricsRecorder implements SwarmObserver {
     ]);
   }
 
-  /** Closes the books at the end of the run: open connections are traced as `open`. */
+  /**
+   * The whole swarm's churn-per-peer-minute series so far and its sampling times, for the
+   * `settled` stop rule (the same series swarm_settle_s is computed from).
+   */
+  swarmChurn(): { times: readonly number[]; values: readonly number[] } {
+    return { times: this.sampleTimes, values: this.churnSeries[SWARM] };
+  }
+
+  /**
+   * One row per peer in PEER_COLUMNS order (columns.ts), as the run ends: arrival, completion and
+   * departure times (empty when they did not happen), piece bytes each way, handshaked connections.
+   */
+  peerRows(): (string | number)[][] {
+    return this.peers.map((p) => [
+      p.id,
+      this.groupNames[p.group]!,
+      p.startsAsSeed ? 'seed' : 'leecher',
+      p.kind.name,
+      p.arrivedAt >= 0 ? p.arrivedAt : '',
+      !p.startsAsSeed && p.completedAt >= 0 ? p.completedAt : '',
+      p.arrivedAt >= 0 && !p.online && this.lastOffline[p.id]! >= 0 ? this.lastOffline[p.id]! : '',
+      p.pieceBytesUp,
+      p.pieceBytesDown,
+      this.peerHandshakes[p.id]!,
+    ]);
+  }
+
+  /**
+   * Closes the books at `now`, the end of the simulated time (duration, or where a stop rule
+   * ended the run): open connections are traced as `open`; rates per hour and per minute are over
+   * the time simulated.
+   */
   finish(now: number, conns: readonly Connection[]): Record<string, number | null> {
     for (const conn of conns) if (conn.state !== ConnState.Closed) this.traceRow(conn);
     const out: Record<string, number | null> = {};
-    const hours = this.duration / 3600;
+    const hours = now / 3600;
     GROUPS.forEach((name, gi) => {
       const c = this.g[gi]!;
       this.integrate(c, now);

@@ -169,6 +169,22 @@ const GroupSchema = z
   })
   .strict();
 
+/** What a stop rule waits for (sim/experiments/stop-rule.ts): SPEC "Stop rules". */
+export const STOP_CONDITIONS = ['converged', 'settled'] as const;
+
+const StopSchema = z
+  .object({
+    when: z
+      .enum(STOP_CONDITIONS)
+      .describe(
+        "converged: every leecher that did not leave early holds the whole file (convergence_s), and none is still to arrive; settled: the whole swarm's churn per peer per minute has stayed within 10% of the mean of the last quarter of the run so far for `window` (settle_s). Checked at every sampling point; the run ends at the first one where it holds",
+      ),
+    max: seconds('longest simulated time; the run ends at the smaller of max and duration if the condition never holds; default: duration').optional(),
+    window: seconds('settled: how long the churn must have stayed within 10% before the run stops').default(600),
+  })
+  .strict()
+  .describe('end the run when its question is answered: {when: converged} or {when: settled, window: 10m}, with max capping it');
+
 export const ScenarioSchema = z
   .object({
     name: z.string().min(1).optional().describe('scenario name; default: the file name'),
@@ -189,6 +205,7 @@ export const ScenarioSchema = z
     policies: z.array(z.string()).min(1).default(['transmission-4.1']).describe('policies to compare (built-in names with parameters, or module paths)'),
     replications: z.number().int().min(1).default(5).describe('replications per policy (whole number ≥ 1)'),
     seed: z.number().int().min(0).default(1).describe('base seed; replication r uses seed + r'),
+    stop: StopSchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -204,6 +221,11 @@ export const ScenarioSchema = z
     if (!(s.duration > 0)) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
     else if (s.duration > MAX_DURATION) ctx.addIssue({ code: 'custom', path: ['duration'], message: `expected a duration of at most ${MAX_DURATION} s (about 31 years), got ${s.duration}` });
     if (!(s.sample_interval > 0)) ctx.addIssue({ code: 'custom', path: ['sample_interval'], message: 'expected a sampling period > 0' });
+    if (s.stop?.max !== undefined) {
+      if (!(s.stop.max > 0)) ctx.addIssue({ code: 'custom', path: ['stop', 'max'], message: 'expected a duration > 0' });
+      else if (s.stop.max > MAX_DURATION) ctx.addIssue({ code: 'custom', path: ['stop', 'max'], message: `expected a duration of at most ${MAX_DURATION} s (about 31 years), got ${s.stop.max}` });
+    }
+    if (s.stop && !(s.stop.window > 0)) ctx.addIssue({ code: 'custom', path: ['stop', 'window'], message: 'expected a duration > 0' });
     for (const [name, g] of Object.entries(s.population)) {
       if (typeof g.behaviour === 'object') {
         const total = Object.values(g.behaviour).reduce((x, y) => x + y, 0);

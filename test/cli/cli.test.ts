@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, tempDir, TINY, TINY_SWEEP } from '../experiments/helpers.js';
+import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, FIXTURES, tempDir, TINY, TINY_SWEEP } from '../experiments/helpers.js';
 import { assertBuilt, ROOT, startSwarmsim, swarmsim } from './helpers.js';
 
 beforeAll(assertBuilt);
@@ -28,6 +28,8 @@ describe('swarmsim CLI', () => {
     expect(swarmsim(['list', 'scenarios']).stdout).toMatch(/^scenarios\/seed-heavy\.yaml\s+\S/m);
     const m = swarmsim(['list', 'metrics']).stdout;
     expect(m).toMatch(/^\{subject,swarm\}_repeat_wasted\s+summary: wasted handshakes between a pair/m);
+    expect(m).toMatch(/^connections\s+peers\.csv \(per peer and run\): connections whose BitTorrent handshake completed/m);
+    expect(swarmsim(['list', 'scenarios']).stdout).toMatch(/^scenarios\/simgrid-crowd\.yaml\s+\S/m);
   });
 
   it('explains a policy\'s retry schedule', () => {
@@ -60,7 +62,7 @@ describe('swarmsim CLI', () => {
     expect(table[2]).toMatch(/^60\s+naive\s/);
     expect(r.stdout).toContain(`output: ${out}`);
     expect(r.stderr).toMatch(/\[4\/4\] naive rep 1 seed 2/);
-    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'summary.csv', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'peers.csv', 'summary.csv', 'timeseries.csv', 'timing.json']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.command).toEqual(['run', 'test/experiments/fixtures/tiny.yaml', '--reps', '2', '--duration', '60s']);
     // --quiet: nothing on stderr; same bytes again.
@@ -156,5 +158,48 @@ describe('swarmsim CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/\[1\/1\]/);
     expect(r.stderr).toMatch(/\[1\/1\] naive rep 0 seed 1/);
+  });
+});
+
+describe('swarmsim CLI: stop rules and peers.csv with the real model', () => {
+  const STOP = join(FIXTURES, 'tiny-stop.yaml');
+  const STOP_SWEEP = join(FIXTURES, 'tiny-stop-sweep.yaml');
+  const manifestRuns = (dir: string): { stop_reason?: string; stop_time_s?: number }[] => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).runs;
+
+  it('records why and when each run stopped, writes peers.csv, and gives the same bytes for --jobs 1 and 2', () => {
+    const a = join(tempDir(), 'a');
+    const r = swarmsim(['run', STOP, '--reps', '2', '--jobs', '1', '--no-report', '--quiet', '--out', a]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const runs = manifestRuns(a);
+    expect(runs).toHaveLength(4);
+    for (const m of runs) {
+      expect(m.stop_reason).toBe('converged');
+      expect(m.stop_time_s! % 10).toBe(0);
+      expect(m.stop_time_s).toBeLessThan(240);
+    }
+    expect(readFileSync(join(a, 'peers.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(1 + 9 * 4);
+    const b = join(tempDir(), 'b');
+    expect(swarmsim(['run', STOP, '--reps', '2', '--jobs', '2', '--no-report', '--quiet', '--out', b]).status).toBe(0);
+    expect(deterministicFiles(b)).toEqual(deterministicFiles(a));
+  });
+
+  it('carries stop records and peers.csv through shards, merge and --resume byte for byte', () => {
+    const root = tempDir();
+    const whole = join(root, 'whole');
+    expect(swarmsim(['sweep', STOP_SWEEP, '--jobs', '2', '--no-report', '--quiet', '--out', whole]).status).toBe(0);
+    expect(manifestRuns(whole).every((m) => m.stop_reason === 'converged')).toBe(true);
+    const parts = join(root, 'parts');
+    for (const k of ['1/2', '2/2']) expect(swarmsim(['sweep', STOP_SWEEP, '--shard', k, '--jobs', '1', '--quiet', '--out', parts]).status).toBe(0);
+    // A shard that lost a finished run (as after kill -9 before its record was written) re-runs it on --resume.
+    const shard2 = join(parts, 'shard-2-of-2');
+    const rec = readdirSync(join(shard2, '.runs')).filter((n) => /^\d+\.json$/.test(n)).sort()[0]!;
+    rmSync(join(shard2, '.runs', rec));
+    const resumed = swarmsim(['sweep', STOP_SWEEP, '--shard', '2/2', '--resume', '--jobs', '1', '--out', parts]);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(/1 run on 1 thread, 3 already done/);
+    expect(swarmsim(['merge', parts, '--no-report']).status).toBe(0);
+    expect(deterministicFiles(parts)).toEqual(deterministicFiles(whole));
+    expect(Object.keys(deterministicFiles(whole))).toContain('peers.csv');
   });
 });

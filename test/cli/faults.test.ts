@@ -15,7 +15,7 @@ afterAll(cleanupTempDirs);
  * byte-identical to a run that never met a full disk.
  */
 const ARGS = ['run', TINY, '--no-report', '--trace', 'all', '--reps', '3'];
-const DETERMINISTIC = ['summary.csv', 'timeseries.csv', 'connections.csv', 'comparison.csv', 'manifest.json'];
+const DETERMINISTIC = ['summary.csv', 'timeseries.csv', 'connections.csv', 'comparison.csv', 'manifest.json', 'peers.csv'];
 
 describe('full disk', () => {
   let log = '';

@@ -48,7 +48,7 @@ describe('runExperiment', () => {
       [1, 1, 2],
       [1, 2, 3],
     ]);
-    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'summary.csv', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(out).sort()).toEqual(['comparison.csv', 'connections.csv', 'manifest.json', 'peers.csv', 'summary.csv', 'timeseries.csv', 'timing.json']);
     const summary = csv(out, 'summary.csv');
     expect(summary[0]).toBe(['scenario', 'policy', 'rep', 'seed', ...SUMMARY_COLUMNS].join(','));
     expect(summary.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
@@ -63,8 +63,15 @@ describe('runExperiment', () => {
     const conns = csv(out, 'connections.csv');
     expect(conns.length).toBe(1 + 2 * 3);
     expect(conns[1]).toContain('"other, ""quoted"""');
+    // peers.csv: one row per peer (9 in tiny.yaml) and run, keyed like summary.csv.
+    const peers = csv(out, 'peers.csv');
+    expect(peers[0]).toBe('scenario,policy,rep,seed,peer,group,role,client,arrival,completion,departure,bytes_up,bytes_down,connections');
+    expect(peers).toHaveLength(1 + 9 * 6);
+    expect(peers[1]).toMatch(/^tiny,transmission-4\.1,0,1,0,subject,seed,/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.seeds).toEqual([1, 2, 3]);
+    // No stop rule in tiny.yaml: the manifest's run entries say nothing of one.
+    expect(manifest.runs[0]).not.toHaveProperty('stop_reason');
     expect(manifest.command).toEqual(['run', 'tiny.yaml']);
     expect(manifest.runs.map((r: { events: number }) => r.events)).toEqual([1001, 1002, 1003, 1001, 1002, 1003]);
     expect(manifest.points[0].scenario_sha256).toMatch(/^[0-9a-f]{64}$/);

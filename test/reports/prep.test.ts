@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionRow, SummaryRow, TimeseriesRun } from '../../reports/data.js';
+import type { ConnectionRow, PeerRow, SummaryRow, TimeseriesRun } from '../../reports/data.js';
+import { COMPLETION_GRID_STEPS, completionFromArrival } from '../../reports/prep/completion.js';
 import { OKABE_ITO, policyStyles } from '../../reports/palette.js';
 import { rasterData, rasterMarks } from '../../reports/prep/raster.js';
 import { summaryStats } from '../../reports/prep/summary.js';
@@ -58,6 +59,51 @@ describe('completion CDF', () => {
       [120, 100],
     ]);
     expect(s.swarm.get('a')!.at(-1)!.mean).toBe(50);
+  });
+});
+
+describe('completion CDF from arrival (peers.csv)', () => {
+  const peer = (policy: string, rep: number, group: string, arrival: number | null, completion: number | null): PeerRow => ({ scenario: 's', policy, rep, seed: 100 + rep, pointLabel: '', group, arrival, completion });
+  const at = (pts: { t: number; mean: number }[], t: number): number => pts.find((p) => Math.abs(p.t - t) < 1e-9)!.mean;
+
+  it("counts each leecher's time from its own arrival, not from the start of the run", () => {
+    // Two leechers of one run: arrive at 0 and at 500, each takes 100 s. From the start the CDF
+    // would reach 50 % at 100 s and 100 % only at 600 s; from arrival both are done at 100 s.
+    const peers = [peer('a', 0, 'sub', 0, 100), peer('a', 0, 'crowd', 500, 600)];
+    const s = completionFromArrival(peers, [sum('a', 0, { subject_completed_fraction: 1, swarm_completed_fraction: 1 })], ['a'], 'sub');
+    const swarm = s.swarm.get('a')!;
+    expect(swarm).toHaveLength(COMPLETION_GRID_STEPS + 1);
+    expect(swarm[0]).toMatchObject({ t: 0, mean: 0 });
+    expect(swarm.at(-1)).toMatchObject({ t: 100, mean: 100 });
+    expect(at(swarm, 99)).toBe(0);
+    // The subject group is the peers of the named group only.
+    expect(s.subject.get('a')!.at(-1)!.mean).toBe(100);
+  });
+
+  it('ends at completed_fraction, averages replications and ignores other runs and unfinished leechers', () => {
+    const peers = [
+      peer('a', 0, 'sub', 10, 60), // 50 s
+      peer('a', 0, 'crowd', 20, null), // never finished
+      peer('a', 1, 'sub', 0, 100), // 100 s
+      peer('a', 1, 'crowd', 30, 80), // 50 s
+      peer('b', 0, 'crowd', 0, 1000), // another policy, not asked for
+      { ...peer('a', 0, 'crowd', 0, 5), pointLabel: 'x=1' }, // another sweep point
+    ];
+    const runs = [sum('a', 0, { subject_completed_fraction: 1, swarm_completed_fraction: 0.5 }), sum('a', 1, { subject_completed_fraction: 1, swarm_completed_fraction: 1 })];
+    const s = completionFromArrival(peers, runs, ['a'], 'sub');
+    const swarm = s.swarm.get('a')!;
+    expect(swarm.at(-1)!.t).toBe(100);
+    // τ = 50: rep 0 has 1 of 2 (50 %), rep 1 has 1 of 2 (50 %); τ = 100: 50 % and 100 %.
+    expect(at(swarm, 50)).toBe(50);
+    expect(swarm.at(-1)!.mean).toBe(75);
+    expect(swarm.at(-1)!.n).toBe(2);
+    expect(at(s.subject.get('a')!, 50)).toBe(50);
+  });
+
+  it('draws no curve for a group without leechers', () => {
+    const s = completionFromArrival([peer('a', 0, 'crowd', 0, 10)], [sum('a', 0, { subject_completed_fraction: null, swarm_completed_fraction: 1 })], ['a'], 'sub');
+    expect(s.subject.get('a')).toEqual([]);
+    expect(s.swarm.get('a')!.at(-1)!.mean).toBe(100);
   });
 });
 

@@ -41,6 +41,22 @@ describe('writeReport', () => {
     expect(r.plots.some((p) => p.includes('raster'))).toBe(false);
   });
 
+  it("draws the completion CDF from each leecher's arrival when peers.csv is there, from the start without it", async () => {
+    const dir = tempDir();
+    writeFixture(dir);
+    const before = readFileSync(join((await writeReport(dir)).plots.find((p) => p.endsWith('completion.svg'))!), 'utf8');
+    expect(before).toContain('time since start');
+    expect(before).toContain('no peers.csv');
+    // One late leecher per run: 200 s after a 1 000 s arrival. From arrival, the curve ends at 200 s.
+    const runs = readFileSync(join(dir, 'summary.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).join(','));
+    writeFileSync(join(dir, 'peers.csv'), 'scenario,policy,rep,seed,peer,group,role,client,arrival,completion,departure,bytes_up,bytes_down,connections\n' + runs.map((k) => `${k},0,subject,leecher,transmission,1000,1200,,0,0,1\n`).join(''));
+    const r = await writeReport(dir);
+    const svg = readFileSync(r.plots.find((p) => p.endsWith('completion.svg'))!, 'utf8');
+    expect(svg).toContain('time since arrival');
+    expect(svg).not.toContain('no peers.csv');
+    expect(readFileSync(r.html, 'utf8')).toContain('from each leecher\u2019s arrival (peers.csv)');
+  });
+
   it('one set of charts per scenario when the directory holds several', async () => {
     const dir = tempDir();
     writeFixture(dir, { scenario: 'A x' });

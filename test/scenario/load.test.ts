@@ -46,6 +46,28 @@ describe('loadScenario', () => {
     expect(message(() => loadScenario(u))).toMatch(/population\.leechers\.arrival\.uniform\.1: expected a duration like '90s' or a number ≥ 0, got "soon"$/);
   });
 
+  it('reads a stop rule and names file, line:col, key path and expectation for each mistake in one', () => {
+    const ok = loadScenario(withText(GOOD + 'stop: { when: converged, max: 90m }\n')).scenario;
+    expect(ok.stop).toEqual({ when: 'converged', max: 5400, window: 600 });
+    expect(loadScenario(withText(GOOD)).scenario.stop).toBeUndefined();
+    const cases: [string, string][] = [
+      ['stop: { when: done }', '13:15: stop.when: expected one of converged, settled, got "done"'],
+      ['stop: { max: 1h }', '13:7: stop.when: missing, expected one of converged, settled'],
+      ['stop: { when: converged, max: soon }', `13:31: stop.max: expected a duration like '90s' or a number ≥ 0, got "soon"`],
+      ['stop: { when: converged, max: 0 }', '13:31: stop.max: expected a duration > 0, got 0'],
+      ['stop: { when: converged, until: 1h }', "13:26: stop: unknown key 'until' (expected one of when, max, window)"],
+      ['stop: converged', '13:7: stop: expected a mapping with keys when, max, window, got "converged"'],
+      ['stop: { when: settled, window: 0 }', '13:32: stop.window: expected a duration > 0, got 0'],
+    ];
+    for (const [line, err] of cases) {
+      const f = withText(GOOD + line + '\n');
+      expect(message(() => loadScenario(f))).toBe(`${f}:${err}`);
+    }
+    // --set reaches the rule's fields; a rule needs its condition.
+    expect(loadScenario(TINY, parseOverrides(['stop.when=settled', 'stop.window=5m'])).scenario.stop).toEqual({ when: 'settled', window: 300 });
+    expect(message(() => loadScenario(TINY, parseOverrides(['stop.max=30m'])))).toBe(`${TINY}: stop.when: missing, expected one of converged, settled`);
+  });
+
   it('applies --set values parsed as YAML and validated by the schema', () => {
     const s = loadScenario(TINY, parseOverrides(['population.leechers.count=7', 'duration=1h', 'network.encryption=false', 'policies=[naive, transmission-4.1]'])).scenario;
     expect(s.population.leechers!.count).toBe(7);

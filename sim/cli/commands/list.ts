@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PACKAGE_ROOT } from '../../experiments/package-info.js';
-import { SUMMARY_METRICS, TIMESERIES_METRICS } from '../../metrics/columns.js';
+import { PEER_COLUMNS, SUMMARY_METRICS, TIMESERIES_METRICS } from '../../metrics/columns.js';
 import { listPolicies } from '../../policies/registry.js';
-import { describeMetric } from '../metric-info.js';
+import { describeMetric, PEER_COLUMN_DESCRIPTIONS } from '../metric-info.js';
 
 interface ListArgs {
   what: 'policies' | 'scenarios' | 'metrics';
@@ -61,6 +61,7 @@ export const listCommand: CommandModule<object, ListArgs> = {
       const rows: [string, string][] = [
         ...SUMMARY_METRICS.map((m): [string, string] => [`{subject,swarm}_${m}`, `summary: ${describeMetric(m)}`]),
         ...TIMESERIES_METRICS.map((m): [string, string] => [`{subject,swarm}_${m}`, `time series (per sampling interval): ${describeMetric(m)}`]),
+        ...PEER_COLUMNS.map((c): [string, string] => [c, `peers.csv (per peer and run): ${PEER_COLUMN_DESCRIPTIONS[c]}`]),
       ];
       process.stdout.write(aligned(rows));
     }
