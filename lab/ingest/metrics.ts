@@ -55,7 +55,7 @@ export function recordRun(peers: readonly RealPeer[], peerEvents: readonly LogEv
     }
     return fake[i]!;
   };
-  const rec = new MetricsRecorder(fake as unknown as Peer[], groupNames, 'all', duration, interval);
+  const rec = new MetricsRecorder(fake as unknown as Peer[], groupNames, 'all', interval);
   type Step = { t: number; order: number; run: () => void };
   const steps: Step[] = [];
   const at = (t: number, order: number, run: () => void): void => {

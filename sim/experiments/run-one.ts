@@ -39,7 +39,7 @@ export function buildRun(req: RunRequest, extra: readonly SwarmObserver[] = []):
   const s = modelScenario(req.scenario);
   const streams = new RandomStreams(req.seed);
   const pop = buildPopulation(s, streams, { factory: req.factory, params: req.params }, getPolicyFactory);
-  const recorder = new MetricsRecorder(pop.peers, pop.groupNames, req.trace, s.duration, s.sample_interval, req.traceSink);
+  const recorder = new MetricsRecorder(pop.peers, pop.groupNames, req.trace, s.sample_interval, req.traceSink);
   const observer = extra.length === 0 ? recorder : new ObserverFanout([recorder, ...extra]);
   const swarm = new Swarm(s, pop.peers, pop.arrivals, streams, observer);
   swarm.stayOf = (p) => pop.stays[p.id]!;

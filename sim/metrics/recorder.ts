@@ -74,8 +74,6 @@ export class MetricsRecorder implements SwarmObserver {
     private readonly peers: readonly Peer[],
     private readonly groupNames: readonly string[],
     private readonly traceMode: TraceMode,
-    /** The scenario's duration; unused since finish() takes the time actually simulated. */
-    _duration: number,
     private readonly interval: number,
     readonly traceSink: TraceSink = new TraceRows(),
   ) {

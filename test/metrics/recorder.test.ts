@@ -36,7 +36,7 @@ function conn(a: Peer, b: Peer, over: Partial<Connection> = {}): Connection {
 }
 
 function recorder(peers: Peer[], opts: { trace?: TraceMode; duration?: number; interval?: number } = {}): MetricsRecorder {
-  return new MetricsRecorder(peers, ['subject', 'others'], opts.trace ?? 'none', opts.duration ?? 3600, opts.interval ?? 60);
+  return new MetricsRecorder(peers, ['subject', 'others'], opts.trace ?? 'none', opts.interval ?? 60);
 }
 
 /** A handshake at t0 closed at t1 with `bytes` piece bytes. */
