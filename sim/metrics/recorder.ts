@@ -3,7 +3,7 @@ import { CLOSE_REASONS } from '../policies/policy.js';
 import { ConnState, type Connection } from '../model/connection.js';
 import type { SwarmObserver } from '../model/observer.js';
 import type { Peer } from '../model/peer.js';
-import { GROUPS, SUMMARY_METRICS } from './columns.js';
+import { GROUPS, SUMMARY_METRICS, TIMESERIES_METRICS, type SummaryMetric, type TimeseriesMetric } from './columns.js';
 import { PairTimes } from './pair-times.js';
 import { quantile } from '../statistics.js';
 import { settleTime } from './settle-time.js';
@@ -25,6 +25,13 @@ const REASON_INDEX = new Map<CloseReason, number>(CLOSE_REASONS.map((r, i) => [r
 export function canDownload(p: Peer): boolean {
   const b = p.behaviour;
   return b === 'normal' || b === 'hammer' || b === 'bad_data' || b === 'never_unchoke';
+}
+
+/** wasted_handshakes_<reason> for every close reason. */
+function wastedByReason(c: Counters): Record<`wasted_handshakes_${CloseReason}`, number> {
+  const out = {} as Record<`wasted_handshakes_${CloseReason}`, number>;
+  CLOSE_REASONS.forEach((r, i) => (out[`wasted_handshakes_${r}`] = c.wastedBy[i]!));
+  return out;
 }
 
 /** Running totals of one group. Plain numbers: updated on every connection event. */
@@ -193,21 +200,21 @@ export class MetricsRecorder implements SwarmObserver {
       const closed = c.closed - p.closed;
       const churn = peerMin > 0 ? closed / peerMin : 0;
       this.churnSeries[gi].push(churn);
-      // Order must match TIMESERIES_METRICS (columns.ts).
-      row.push(
-        c.online,
-        c.seeds,
-        c.online - c.seeds,
-        c.open,
-        c.attempts - p.attempts,
-        c.handshakes - p.handshakes,
-        c.wasted - p.wasted,
-        c.wasted,
-        c.repeat - p.repeat,
-        closed,
-        churn,
-        c.completed,
-      );
+      const v: Record<TimeseriesMetric, number> = {
+        online_peers: c.online,
+        seeds: c.seeds,
+        leechers: c.online - c.seeds,
+        open_connections: c.open,
+        connect_attempts: c.attempts - p.attempts,
+        handshakes: c.handshakes - p.handshakes,
+        wasted_handshakes: c.wasted - p.wasted,
+        wasted_handshakes_total: c.wasted,
+        repeat_wasted: c.repeat - p.repeat,
+        closed_connections: closed,
+        churn_per_peer_min: churn,
+        completed_total: c.completed,
+      };
+      for (const m of TIMESERIES_METRICS) row.push(v[m]);
       p.attempts = c.attempts;
       p.handshakes = c.handshakes;
       p.wasted = c.wasted;
@@ -284,7 +291,8 @@ export class MetricsRecorder implements SwarmObserver {
       const leechers = this.peers.filter((p) => (gi === SWARM || p.isSubject) && !p.startsAsSeed && p.arrivedAt >= 0 && !p.aborted && canDownload(p));
       const sorted = [...c.completion].sort((x, y) => x - y);
       const allDone = leechers.length > 0 && leechers.every((p) => p.completedAt >= 0);
-      const values: Record<string, number | null> = {
+      const values: Record<SummaryMetric, number | null> = {
+        ...wastedByReason(c),
         connect_attempts: c.attempts,
         connect_failures: c.failures,
         connect_failures_refused: c.refused,
@@ -307,8 +315,7 @@ export class MetricsRecorder implements SwarmObserver {
         settle_s: settleTime(this.sampleTimes, this.churnSeries[gi as 0 | 1], this.interval),
         peer_seconds: c.peerSeconds,
       };
-      CLOSE_REASONS.forEach((r, i) => (values[`wasted_handshakes_${r}`] = c.wastedBy[i]!));
-      for (const m of SUMMARY_METRICS) out[`${name}_${m}`] = values[m] ?? null;
+      for (const m of SUMMARY_METRICS) out[`${name}_${m}`] = values[m];
     });
     return out;
   }

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { PACKAGE_ROOT } from '../../experiments/package-info.js';
-import { PEER_COLUMNS, SUMMARY_METRICS, TIMESERIES_METRICS } from '../../metrics/columns.js';
+import { PEER_DEFS, SUMMARY_DEFS, TIMESERIES_DEFS, type MetricDef } from '../../metrics/columns.js';
 import { listPolicies } from '../../policies/registry.js';
-import { describeMetric, PEER_COLUMN_DESCRIPTIONS } from '../metric-info.js';
 
 interface ListArgs {
   what: 'policies' | 'scenarios' | 'metrics';
@@ -59,11 +58,16 @@ export const listCommand: CommandModule<object, ListArgs> = {
       process.stdout.write(aligned(builtInScenarios()));
     } else {
       const rows: [string, string][] = [
-        ...SUMMARY_METRICS.map((m): [string, string] => [`{subject,swarm}_${m}`, `summary: ${describeMetric(m)}`]),
-        ...TIMESERIES_METRICS.map((m): [string, string] => [`{subject,swarm}_${m}`, `time series (per sampling interval): ${describeMetric(m)}`]),
-        ...PEER_COLUMNS.map((c): [string, string] => [c, `peers.csv (per peer and run): ${PEER_COLUMN_DESCRIPTIONS[c]}`]),
+        ...SUMMARY_DEFS.map((d): [string, string] => [`{subject,swarm}_${d.name}`, `summary: ${line(d)}`]),
+        ...TIMESERIES_DEFS.map((d): [string, string] => [`{subject,swarm}_${d.name}`, `time series (per sampling interval): ${line(d)}`]),
+        ...PEER_DEFS.map((d): [string, string] => [d.name, `peers.csv (per peer and run): ${line(d)}`]),
       ];
       process.stdout.write(aligned(rows));
     }
   },
 };
+
+/** A metric's description and unit, as `list metrics` prints it. */
+function line(d: MetricDef): string {
+  return d.unit ? `${d.description} [${d.unit}]` : d.description;
+}
