@@ -9,8 +9,6 @@ const ESTABLISHED_SHIFT = PEER_INFO_BITS + 3;
 const COUNT_MAX = 7;
 /** The `conns` bits of `bits` (zero: not in use), for subclasses testing several at once. */
 export const CONNS_MASK = COUNT_MAX << CONNS_SHIFT;
-/** First bit of `bits` a TrackedInfo subclass may use (up to 29). */
-export const TRACKED_INFO_BITS = PEER_INFO_BITS + 6;
 
 /**
  * The record of the object-based built-in policies: `PeerRecord` plus the bookkeeping the shared
