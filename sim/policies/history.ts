@@ -1,5 +1,5 @@
-import type { PeerInfo } from './peer-info.js';
-import type { CloseInfo, ConnectFailure, HostView, RemoteState, SeenReason } from './policy.js';
+import { PEER_INFO_BITS, withBit, type PeerInfo } from './peer-info.js';
+import { CLOSE_REASONS, type CloseInfo, type ConnectFailure, type HostView, type RemoteState, type SeenReason } from './policy.js';
 import { ScanInfo, ScanPolicy } from './scan-policy.js';
 import type { Source } from './source.js';
 
@@ -61,18 +61,53 @@ export function closeOutcome(pieceBytes: number, reason: string): Outcome {
   return 'fruitless';
 }
 
+/** HistoryRecord's flags in PeerRecord.bits, above TrackedInfo's (see peer-info.ts for why packed). */
+const ENDED = 1 << (PEER_INFO_BITS + 6);
+const CLOSED_BY_US = 1 << (PEER_INFO_BITS + 7);
+const REACHABLE_KNOWN = 1 << (PEER_INFO_BITS + 8);
+const REACHABLE = 1 << (PEER_INFO_BITS + 9);
+const REASON_SHIFT = PEER_INFO_BITS + 10;
+const REASON_MASK = 15 << REASON_SHIFT;
+/** closeReason codes: 0 = none yet, then CLOSE_REASONS in order, then peer_left. */
+const REASONS: readonly (SeenReason | undefined)[] = [undefined, ...CLOSE_REASONS, 'peer_left'];
+
 /** PeerHistory as the record of a HistoryPolicy (one object per known peer, fields in place). */
 export class HistoryRecord extends ScanInfo implements PeerHistory {
   /** When the last attempt or connection ended (s); 0 with `ended` false = never. */
   endedAt = 0;
-  ended = false;
   failures = 0;
   fruitless = 0;
   closedAt = -Infinity;
-  closedByUs = false;
-  closeReason: SeenReason | undefined = undefined;
   closeBytes = 0;
-  reachable: boolean | undefined = undefined;
+
+  /** An attempt or connection with the peer has ended. */
+  get ended(): boolean {
+    return (this.bits & ENDED) !== 0;
+  }
+  set ended(v: boolean) {
+    this.bits = withBit(this.bits, ENDED, v);
+  }
+  get closedByUs(): boolean {
+    return (this.bits & CLOSED_BY_US) !== 0;
+  }
+  set closedByUs(v: boolean) {
+    this.bits = withBit(this.bits, CLOSED_BY_US, v);
+  }
+  get closeReason(): SeenReason | undefined {
+    return REASONS[(this.bits & REASON_MASK) >> REASON_SHIFT];
+  }
+  set closeReason(v: SeenReason | undefined) {
+    const code = REASONS.indexOf(v);
+    this.bits = (this.bits & ~REASON_MASK) | ((code < 0 ? 0 : code) << REASON_SHIFT);
+  }
+  get reachable(): boolean | undefined {
+    const b = this.bits;
+    return (b & REACHABLE_KNOWN) === 0 ? undefined : (b & REACHABLE) !== 0;
+  }
+  set reachable(v: boolean | undefined) {
+    const b = this.bits & ~(REACHABLE_KNOWN | REACHABLE);
+    this.bits = v === undefined ? b : v ? b | REACHABLE_KNOWN | REACHABLE : b | REACHABLE_KNOWN;
+  }
 
   get firstSeen(): number {
     return this.learnedAt;
@@ -149,9 +184,11 @@ export abstract class HistoryPolicy<I extends HistoryRecord = HistoryRecord> ext
 
   /** Keeps seed and upload-only as the remote last advertised them (learned() reads them: touch). */
   override onRemoteState(info: I, _now: number, state: RemoteState): void {
-    if (state.via === 'bitfield') info.seed = state.seed;
-    else if (state.via === 'have') info.seed = true;
-    info.uploadOnly = state.uploadOnly || info.seed;
+    const seed = state.via === 'bitfield' ? state.seed : state.via === 'have' || info.seed;
+    const uploadOnly = state.uploadOnly || seed;
+    if (seed === info.seed && uploadOnly === info.uploadOnly) return;
+    info.seed = seed;
+    info.uploadOnly = uploadOnly;
     this.touch(info);
   }
 

@@ -13,7 +13,7 @@ import { assertBuilt, ROOT, swarmsim } from '../cli/helpers.js';
 const EXAMPLE = './examples/policies/wait-20-3k.js';
 
 function host(now: number, done = false): HostView {
-  return { now, done, pexAllowed: true, connections: 0, peerLimit: 50, rng: new RandomStream(1) };
+  return { now, done, pexAllowed: true, connections: 0, peerLimit: 50, rng: new RandomStream('define-test') };
 }
 
 describe('definePolicy: the host keeps the history, the rule says when', () => {
