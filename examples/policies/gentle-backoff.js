@@ -1,4 +1,6 @@
-// gentle-backoff.js: an example reconnect policy for swarmsim. Copy it, change it, run it:
+// gentle-backoff.js: an example reconnect policy for swarmsim written against the full seam, for
+// policies that keep their own storage. A policy that is only a rule over the history swarmsim
+// keeps of each peer is far shorter with definePolicy: see wait-20-3k.js. Copy, change, run:
 //
 //   npx swarmsim run scenarios/seed-heavy.yaml --policy ./examples/policies/gentle-backoff.js
 //   npx swarmsim run scenarios/seed-heavy.yaml --policy ./my-policy.js:base=10,cap=600
@@ -168,7 +170,7 @@ class GentleBackoff {
   }
 }
 
-/** @type {import('../../sim/policies/policy.js').PolicyFactory} */
+/** @type {import('swarmsim').PolicyFactory} */
 export default {
   name: 'gentle-backoff',
   description: 'Example: doubling backoff after unproductive attempts; a done client rarely re-dials known seeds',

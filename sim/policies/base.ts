@@ -9,8 +9,6 @@ const ESTABLISHED_SHIFT = PEER_INFO_BITS + 3;
 const COUNT_MAX = 7;
 /** The `conns` bits of `bits` (zero: not in use), for subclasses testing several at once. */
 export const CONNS_MASK = COUNT_MAX << CONNS_SHIFT;
-/** First bit of `bits` a TrackedInfo subclass may use (up to 29). */
-export const TRACKED_INFO_BITS = PEER_INFO_BITS + 6;
 
 /**
  * The record of the object-based built-in policies: `PeerRecord` plus the bookkeeping the shared
@@ -54,20 +52,14 @@ export function checkedCount(v: number): number {
  * for the base fields; policies override the `on…` hooks and call `super` to keep it.
  * `clock(now)` lets client mirrors store whole seconds as the clients do.
  *
- * Object-level forms of the core's slot hooks: `learned`, `touch`, `rekey`, `forget`, `keyOf`.
- * Policies rekey at the end of every handler that changes what their key reads (after their
- * `super` call); `open` sets +∞ (in use).
+ * Object-level forms of the core's slot hooks: `learned`, `touch`, `forget`. Not indexed (no
+ * slot tree): every select scans the records.
  */
 export abstract class BasePolicy<I extends TrackedInfo> extends SlotPolicy<I> {
   protected readonly records: I[] = [];
 
   /** Makes a fresh record. */
   protected abstract make(remote: number, source: Source, now: number): I;
-
-  /** Indexed policies: the record's slot-tree key (see SlotPolicy.slotKey). */
-  protected keyOf(_info: I): number {
-    return -Infinity;
-  }
 
   /** The timestamp the policy stores for `now` (identity; client mirrors floor to seconds). */
   protected clock(now: number): number {
@@ -110,10 +102,6 @@ export abstract class BasePolicy<I extends TrackedInfo> extends SlotPolicy<I> {
     return this.records[slot] as I;
   }
 
-  protected override slotKey(slot: number): number {
-    return this.keyOf(this.records[slot] as I);
-  }
-
   protected learnedSlot(slot: number, source: Source, flags: PeerFlags, now: number, isNew: boolean): boolean {
     return this.learned(this.records[slot] as I, source, flags, now, isNew);
   }
@@ -142,16 +130,6 @@ export abstract class BasePolicy<I extends TrackedInfo> extends SlotPolicy<I> {
   /** The record changed outside learn in a way learned() may read: forgets its no-op learn memo. */
   protected touch(info: I): void {
     if (info.slot >= 0) this.touchSlot(info.slot);
-  }
-
-  /** Indexed policies: recomputes the record's slot-tree key from its current state. */
-  protected rekey(info: I): void {
-    super.rekeySlot(info.slot);
-  }
-
-  /** The core's rekeys (learn) go through `rekey`, which policies extend. */
-  protected override rekeySlot(slot: number): void {
-    this.rekey(this.records[slot] as I);
   }
 
   /** Drops a record (never one in use). */
@@ -183,7 +161,6 @@ export abstract class BasePolicy<I extends TrackedInfo> extends SlotPolicy<I> {
   private open(info: I): void {
     info.conns++;
     info.inUse = true;
-    if (this.keys !== null && info.slot >= 0) this.keys.set(info.slot, Infinity);
   }
 
   private release(info: I): void {

@@ -56,13 +56,6 @@ const BUILT_IN: PolicyFactory[] = [
 const BY_NAME = new Map<string, PolicyFactory>();
 for (const f of BUILT_IN) BY_NAME.set(f.name, f);
 
-/** Adds a factory to the registry (used for the remaining built-ins; tests may add their own). */
-export function registerPolicy(factory: PolicyFactory): void {
-  if (BY_NAME.has(factory.name)) throw new Error(`policy ${factory.name} is already registered`);
-  BUILT_IN.push(factory);
-  BY_NAME.set(factory.name, factory);
-}
-
 export function listPolicies(): PolicyFactory[] {
   return BUILT_IN.slice();
 }

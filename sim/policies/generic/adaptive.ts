@@ -1,7 +1,7 @@
 import type { RandomStream } from '../../engine/random.js';
 import { canonicalPolicyName } from '../naming.js';
 import type { HostView, ParamSpec, PeerFlags, PolicyFactory, PolicyParams, ReconnectPolicy, RemoteState } from '../policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
+import { HistoryPolicy, HistoryRecord, type Outcome } from '../history.js';
 import { Source } from '../source.js';
 
 /**
@@ -42,7 +42,7 @@ export const ADAPTIVE_PARAMS: readonly ParamSpec[] = [
   { name: 'failure', kind: 'number', default: 1, min: 0, description: 'evidence against per connect or handshake failure' },
 ];
 
-export class AdaptiveInfo extends OutcomeInfo {
+export class AdaptiveInfo extends HistoryRecord {
   alpha = 1;
   beta = 1;
   /** Time the evidence was last decayed/updated. */
@@ -78,7 +78,7 @@ export function sampleBeta(rng: RandomStream, a: number, b: number): number {
   return x / (x + y);
 }
 
-export class AdaptivePolicy extends OutcomePolicy<AdaptiveInfo> {
+export class AdaptivePolicy extends HistoryPolicy<AdaptiveInfo> {
   constructor(
     readonly name: string,
     readonly prior: number,
@@ -91,7 +91,7 @@ export class AdaptivePolicy extends OutcomePolicy<AdaptiveInfo> {
     super();
   }
 
-  protected make(remote: number, source: Source, now: number): AdaptiveInfo {
+  protected override make(remote: number, source: Source, now: number): AdaptiveInfo {
     const i = new AdaptiveInfo(remote, source, now);
     i.alpha = this.prior;
     i.beta = this.prior;
@@ -157,7 +157,7 @@ export class AdaptivePolicy extends OutcomePolicy<AdaptiveInfo> {
     info.stateKnown = true;
   }
 
-  protected outcome(info: AdaptiveInfo, what: Outcome, now: number): void {
+  protected override outcome(info: AdaptiveInfo, what: Outcome, now: number): void {
     if (what === 'neutral') return;
     this.decay(info, now);
     if (what === 'useful') info.alpha += 1;
@@ -168,14 +168,14 @@ export class AdaptivePolicy extends OutcomePolicy<AdaptiveInfo> {
 
   eligibleAt(info: AdaptiveInfo, host: HostView): number {
     if (info.banned) return Infinity;
-    const a = this.anchor(info);
+    const a = info.lastActive;
     if (a === -Infinity) return info.learnedAt;
     if (host.done && (info.seed || info.uploadOnly)) return a + this.cap;
     return a + info.wait;
   }
 
   /** Thompson sampling: higher θ first, so the rank is −θ. */
-  protected rank(info: AdaptiveInfo, host: HostView): number {
+  protected override rank(info: AdaptiveInfo, host: HostView): number {
     const dt = host.now - info.updatedAt;
     let a = info.alpha;
     let b = info.beta;

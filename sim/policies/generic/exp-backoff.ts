@@ -1,14 +1,15 @@
+import { HistoryPolicy, HistoryRecord, type Outcome } from '../history.js';
 import { canonicalPolicyName } from '../naming.js';
 import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
 import type { Source } from '../source.js';
 
 /**
  * `exp-backoff`: a generic family (no upstream client; cf. bittorrent-tracker PR #123,
  * monotorrent #680/#690). n = consecutive unproductive outcomes (connect or outgoing handshake
- * failure, or a handshaked connection closed with zero piece bytes); a connection that moved
- * piece data resets n to 0; this side leaving changes nothing. The wait after the n-th, counted
- * from the later of the last dial and the end of that attempt, is
+ * failure, or a handshaked connection closed with zero piece bytes: the history's
+ * `unproductive`); a connection that moved piece data resets n to 0; this side leaving changes
+ * nothing. The wait after the n-th, counted from the later of the last dial and the end of that
+ * attempt, is
  *
  *   nominal w(n) = 0 for n = 0, else min(cap, base × factor^(n−1))
  *   jitter=none          wait = w(n)
@@ -28,8 +29,7 @@ export const EXP_BACKOFF_PARAMS: readonly ParamSpec[] = [
 
 export type Jitter = 'none' | 'full' | 'decorrelated';
 
-export class BackoffInfo extends OutcomeInfo {
-  failures = 0;
+export class BackoffInfo extends HistoryRecord {
   wait = 0;
   /** The previous (decorrelated) wait. */
   prev = 0;
@@ -37,7 +37,7 @@ export class BackoffInfo extends OutcomeInfo {
   pending = false;
 }
 
-export class ExpBackoffPolicy extends OutcomePolicy<BackoffInfo> {
+export class ExpBackoffPolicy extends HistoryPolicy<BackoffInfo> {
   constructor(
     readonly name: string,
     readonly base: number,
@@ -48,7 +48,7 @@ export class ExpBackoffPolicy extends OutcomePolicy<BackoffInfo> {
     super();
   }
 
-  protected make(remote: number, source: Source, now: number): BackoffInfo {
+  protected override make(remote: number, source: Source, now: number): BackoffInfo {
     const i = new BackoffInfo(remote, source, now);
     i.prev = this.base;
     return i;
@@ -60,44 +60,40 @@ export class ExpBackoffPolicy extends OutcomePolicy<BackoffInfo> {
     return w < this.cap ? w : this.cap;
   }
 
-  protected outcome(info: BackoffInfo, what: Outcome): void {
+  protected override outcome(peer: BackoffInfo, what: Outcome): void {
     if (what === 'neutral') return;
     if (what === 'useful') {
-      info.failures = 0;
-      info.wait = 0;
-      info.prev = this.base;
-      info.pending = false;
-      return;
-    }
-    info.failures++;
-    if (this.jitter === 'none') info.wait = this.nominal(info.failures);
-    else info.pending = true;
+      peer.wait = 0;
+      peer.prev = this.base;
+      peer.pending = false;
+    } else if (this.jitter === 'none') peer.wait = this.nominal(peer.unproductive);
+    else peer.pending = true;
   }
 
-  private waitOf(info: BackoffInfo, host: HostView): number {
-    if (info.pending) {
-      info.pending = false;
+  private waitOf(peer: BackoffInfo, host: HostView): number {
+    if (peer.pending) {
+      peer.pending = false;
       const u = host.rng.uniform();
       if (this.jitter === 'full') {
-        info.wait = u * this.nominal(info.failures);
+        peer.wait = u * this.nominal(peer.unproductive);
       } else {
-        const hi = Math.max(this.base, this.factor * info.prev);
+        const hi = Math.max(this.base, this.factor * peer.prev);
         const w = this.base + u * (hi - this.base);
-        info.wait = w < this.cap ? w : this.cap;
-        info.prev = info.wait;
+        peer.wait = w < this.cap ? w : this.cap;
+        peer.prev = peer.wait;
       }
     }
-    return info.wait;
+    return peer.wait;
   }
 
-  eligibleAt(info: BackoffInfo, host: HostView): number {
-    if (info.banned) return Infinity;
-    const a = this.anchor(info);
-    return a === -Infinity ? info.learnedAt : a + this.waitOf(info, host);
+  eligibleAt(peer: BackoffInfo, host: HostView): number {
+    if (peer.banned) return Infinity;
+    const last = peer.lastActive;
+    return last === -Infinity ? peer.firstSeen : last + this.waitOf(peer, host);
   }
 
-  protected rank(info: BackoffInfo): number {
-    return info.failures * 2 ** 36 + this.leastRecent(info);
+  protected override rank(peer: BackoffInfo): number {
+    return peer.unproductive * 2 ** 36 + this.leastRecent(peer);
   }
 }
 

@@ -1,7 +1,6 @@
+import { HistoryPolicy, type HistoryRecord } from '../history.js';
 import { canonicalPolicyName } from '../naming.js';
-import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
-import type { Source } from '../source.js';
+import type { ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
 
 /**
  * `fixed-interval`: a generic family (no upstream client). A peer may be dialled again
@@ -13,7 +12,7 @@ export const FIXED_INTERVAL_PARAMS: readonly ParamSpec[] = [
   { name: 'interval', kind: 'number', default: 60, min: 0, description: 'seconds between the end of one attempt and the next dial' },
 ];
 
-export class FixedIntervalPolicy extends OutcomePolicy<OutcomeInfo> {
+export class FixedIntervalPolicy extends HistoryPolicy {
   constructor(
     readonly name: string,
     readonly interval: number,
@@ -21,20 +20,10 @@ export class FixedIntervalPolicy extends OutcomePolicy<OutcomeInfo> {
     super();
   }
 
-  protected make(remote: number, source: Source, now: number): OutcomeInfo {
-    return new OutcomeInfo(remote, source, now);
-  }
-
-  protected outcome(_info: OutcomeInfo, _what: Outcome): void {}
-
-  eligibleAt(info: OutcomeInfo, _host: HostView): number {
-    if (info.banned) return Infinity;
-    const a = this.anchor(info);
-    return a === -Infinity ? info.learnedAt : a + this.interval;
-  }
-
-  protected rank(info: OutcomeInfo): number {
-    return this.leastRecent(info);
+  eligibleAt(peer: HistoryRecord): number {
+    if (peer.banned) return Infinity;
+    const last = peer.lastActive;
+    return last === -Infinity ? peer.firstSeen : last + this.interval;
   }
 }
 

@@ -1,6 +1,5 @@
-import type { HostView, PolicyFactory, ReconnectPolicy } from '../policy.js';
-import { ScanInfo, ScanPolicy } from '../scan-policy.js';
-import type { Source } from '../source.js';
+import { HistoryPolicy, type HistoryRecord } from '../history.js';
+import type { PolicyFactory, ReconnectPolicy } from '../policy.js';
 
 /**
  * `naive`: no memory at all (a baseline, not an upstream client). Any known peer that is not in
@@ -9,19 +8,11 @@ import type { Source } from '../source.js';
  * least-recently-attempted order (never attempted first, then the oldest attempt; ties by remote
  * id). A peer that closes is re-dialled on the next select.
  */
-export class NaivePolicy extends ScanPolicy<ScanInfo> {
+export class NaivePolicy extends HistoryPolicy {
   readonly name = 'naive';
 
-  protected make(remote: number, source: Source, now: number): ScanInfo {
-    return new ScanInfo(remote, source, now);
-  }
-
-  eligibleAt(info: ScanInfo, _host: HostView): number {
-    return info.banned ? Infinity : info.learnedAt;
-  }
-
-  protected rank(info: ScanInfo): number {
-    return info.dials === 0 ? -1 : info.attemptedAt;
+  eligibleAt(peer: HistoryRecord): number {
+    return peer.banned ? Infinity : peer.firstSeen;
   }
 }
 

@@ -1,6 +1,6 @@
 import { canonicalPolicyName } from '../naming.js';
 import type { HostView, ParamSpec, PolicyFactory, PolicyParams, ReconnectPolicy } from '../policy.js';
-import { OutcomeInfo, OutcomePolicy, type Outcome } from '../scan-policy.js';
+import { HistoryPolicy, HistoryRecord, type Outcome } from '../history.js';
 import type { Source } from '../source.js';
 
 /**
@@ -26,13 +26,13 @@ export const PROGRESSIVE_PENALTY_PARAMS: readonly ParamSpec[] = [
   { name: 'failure', kind: 'number', default: 1, min: 0, description: 'penalty added by a connect or handshake failure' },
 ];
 
-export class PenaltyInfo extends OutcomeInfo {
+export class PenaltyInfo extends HistoryRecord {
   penalty = 0;
   /** waitFor(penalty), cached at each outcome. */
   wait = 0;
 }
 
-export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
+export class ProgressivePenaltyPolicy extends HistoryPolicy<PenaltyInfo> {
   constructor(
     readonly name: string,
     readonly base: number,
@@ -44,7 +44,7 @@ export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
     super();
   }
 
-  protected make(remote: number, source: Source, now: number): PenaltyInfo {
+  protected override make(remote: number, source: Source, now: number): PenaltyInfo {
     return new PenaltyInfo(remote, source, now);
   }
 
@@ -54,7 +54,7 @@ export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
     return w < this.cap ? w : this.cap;
   }
 
-  protected outcome(info: PenaltyInfo, what: Outcome): void {
+  protected override outcome(info: PenaltyInfo, what: Outcome): void {
     switch (what) {
       case 'fruitless':
         info.penalty += 1;
@@ -73,11 +73,11 @@ export class ProgressivePenaltyPolicy extends OutcomePolicy<PenaltyInfo> {
 
   eligibleAt(info: PenaltyInfo, _host: HostView): number {
     if (info.banned) return Infinity;
-    const a = this.anchor(info);
+    const a = info.lastActive;
     return a === -Infinity ? info.learnedAt : a + info.wait;
   }
 
-  protected rank(info: PenaltyInfo): number {
+  protected override rank(info: PenaltyInfo): number {
     return info.penalty * 2 ** 36 + this.leastRecent(info);
   }
 }
