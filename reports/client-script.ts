@@ -1,3 +1,4 @@
+import { FMT_JS } from './client-format.js';
 /**
  * The report page's script (plain ES2017, runs from file:// with the inlined d3 bundle): policy
  * toggle, tooltips for marks with data-tip, and hover read-outs of the time-series charts from the
@@ -13,14 +14,7 @@ export const CLIENT_JS = String.raw`(function () {
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
   }
-  function fmt(x) {
-    if (x === null || x === undefined || !isFinite(x)) return '\u2013';
-    var a = Math.abs(x);
-    if (a >= 1e6) return d3.format('.3~s')(x);
-    if (a !== 0 && a < 0.01) return d3.format('.2~g')(x);
-    if (a >= 100) return d3.format(',.0f')(x);
-    return d3.format('.3~r')(x);
-  }
+${FMT_JS}
   function placeTip(ev) {
     var node = tip.node(), pad = 14;
     var w = node.offsetWidth, h = node.offsetHeight;

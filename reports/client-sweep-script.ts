@@ -1,3 +1,4 @@
+import { FMT_JS } from './client-format.js';
 /**
  * The page script of the sweep charts (plain ES2017, after CLIENT_JS, on pages with sweep charts
  * only, so that other reports stay byte for byte as they were). CLIENT_JS already hides a hidden
@@ -9,14 +10,7 @@
  */
 export const CLIENT_SWEEP_JS = String.raw`(function () {
   'use strict';
-  function fmt(x) {
-    if (x === null || x === undefined || !isFinite(x)) return '\u2013';
-    var a = Math.abs(x);
-    if (a >= 1e6) return d3.format('.3~s')(x);
-    if (a !== 0 && a < 0.01) return d3.format('.2~g')(x);
-    if (a >= 100) return d3.format(',.0f')(x);
-    return d3.format('.3~r')(x);
-  }
+${FMT_JS}
   function num(el, name) {
     var v = el.getAttribute(name);
     return v === null || v === '' ? null : +v;
