@@ -89,7 +89,11 @@ class RulePolicy<D extends ParamDecls> extends HistoryPolicy {
     perSelect: number,
   ) {
     super(perSelect);
+    this.ruleRank = rule.rank?.bind(rule);
   }
+
+  /** The rule's order, looked up once (rank runs for every candidate on every select). */
+  private readonly ruleRank: PolicyRule<D>['rank'];
 
   eligibleAt(peer: HistoryRecord, host: HostView): number {
     if (peer.banned) return Infinity;
@@ -99,7 +103,6 @@ class RulePolicy<D extends ParamDecls> extends HistoryPolicy {
   }
 
   protected override rank(peer: HistoryRecord, host: HostView): number {
-    const rule = this.rule;
-    return rule.rank === undefined ? this.leastRecent(peer) : rule.rank(peer, host, this.params);
+    return this.ruleRank === undefined ? this.leastRecent(peer) : this.ruleRank(peer, host, this.params);
   }
 }

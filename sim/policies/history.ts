@@ -70,6 +70,7 @@ const REASON_SHIFT = PEER_INFO_BITS + 10;
 const REASON_MASK = 15 << REASON_SHIFT;
 /** closeReason codes: 0 = none yet, then CLOSE_REASONS in order, then peer_left. */
 const REASONS: readonly (SeenReason | undefined)[] = [undefined, ...CLOSE_REASONS, 'peer_left'];
+const REASON_CODE = new Map<SeenReason | undefined, number>(REASONS.map((r, i) => [r, i]));
 
 /** PeerHistory as the record of a HistoryPolicy (one object per known peer, fields in place). */
 export class HistoryRecord extends ScanInfo implements PeerHistory {
@@ -97,8 +98,7 @@ export class HistoryRecord extends ScanInfo implements PeerHistory {
     return REASONS[(this.bits & REASON_MASK) >> REASON_SHIFT];
   }
   set closeReason(v: SeenReason | undefined) {
-    const code = REASONS.indexOf(v);
-    this.bits = (this.bits & ~REASON_MASK) | ((code < 0 ? 0 : code) << REASON_SHIFT);
+    this.bits = (this.bits & ~REASON_MASK) | ((REASON_CODE.get(v) ?? 0) << REASON_SHIFT);
   }
   get reachable(): boolean | undefined {
     const b = this.bits;
