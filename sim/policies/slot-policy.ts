@@ -61,8 +61,6 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
   private readonly sparse = new Map<number, number>();
   /** Records held: slots [0, count). */
   protected count = 0;
-  /** Answer repeated no-op learns from the index (tests switch it off to show it changes nothing). */
-  learnMemo = true;
   /** Per-slot keys of indexed policies, or null. */
   protected readonly keys: SlotMinTree | null;
 
@@ -162,7 +160,7 @@ export abstract class SlotPolicy<V extends PeerInfo> implements ReconnectPolicy<
       e = index.find(remote);
       if (e >= 0) {
         const word = index.t[e + 1] as number;
-        memo = this.learnMemo ? memoBit(source, flags) : 0;
+        memo = memoBit(source, flags);
         slot = word & SLOT_MASK;
         if ((word & memo) !== 0) return slot;
       }

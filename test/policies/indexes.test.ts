@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RandomStream } from '../../sim/engine/random.js';
 import { LibtorrentInfo, LibtorrentPolicy } from '../../sim/policies/clients/libtorrent-common.js';
 import type { ReconnectPolicy, RemoteState } from '../../sim/policies/policy.js';
-import type { BasePolicy, TrackedInfo } from '../../sim/policies/base.js';
 import { getPolicyFactory, policyNames } from '../../sim/policies/registry.js';
 import { RemoteIndex } from '../../sim/policies/storage/remote-index.js';
 import { SlotMinTree } from '../../sim/policies/storage/slot-tree.js';
@@ -10,6 +9,7 @@ import { TopK } from '../../sim/policies/storage/top-k.js';
 import { Source } from '../../sim/policies/source.js';
 import { TransmissionInfo, TransmissionPolicy } from '../../sim/policies/clients/transmission-common.js';
 import { Harness, type Behaviour } from './harness.js';
+import { checkKeys, scanning, withoutLearnMemo } from './reference-policies.js';
 
 describe('SlotMinTree', () => {
   it('matches a plain array under random sets, pushes, pops and queries', () => {
@@ -160,6 +160,18 @@ describe('policy records by remote id', () => {
 });
 
 describe('no-op learn memo', () => {
+  it('answers a repeated learn without reading the record; withoutLearnMemo reads it every time', () => {
+    const lt = getPolicyFactory('libtorrent-2.1');
+    const reads = (p: ReconnectPolicy): number => {
+      const spy = vi.spyOn(p as unknown as { learnedSlot(): boolean }, 'learnedSlot');
+      for (let t = 0; t < 5; t++) p.learn(1, Source.Tracker, {}, t);
+      p.note?.(1, Source.Tracker, {}, 5);
+      return spy.mock.calls.length;
+    };
+    expect(reads(lt.factory.create(lt.params))).toBe(2);
+    expect(reads(withoutLearnMemo(lt.factory.create(lt.params)))).toBe(6);
+  });
+
   it('a repeated learn is skipped only until the record changes', () => {
     const lt = getPolicyFactory('libtorrent-2.1');
     const p = lt.factory.create(lt.params) as LibtorrentPolicy;
@@ -230,10 +242,9 @@ const behaviours: Behaviour[] = [
  * connectable or not) and tracker re-listings, the host finishing at 1200 s and losing PEX at
  * 1800 s. `setup` adjusts the policy before the run; `check` runs every 211 s.
  */
-function mixedSwarm(name: string, remotes: number, useNextWake: boolean, setup: (p: ReconnectPolicy) => void, check?: (h: Harness) => void, via: 'learn' | 'note' = 'learn'): Harness {
+function mixedSwarm(name: string, remotes: number, useNextWake: boolean, setup: (p: ReconnectPolicy) => ReconnectPolicy, check?: (h: Harness) => void, via: 'learn' | 'note' = 'learn'): Harness {
   const { factory, params } = getPolicyFactory(name);
-  const policy = factory.create(params);
-  setup(policy);
+  const policy = setup(factory.create(params));
   const lt = name.startsWith('libtorrent');
   const h = new Harness(policy, { pulse: lt ? 1 : 0.5, peerLimit: lt ? 40 : 25, useNextWake, seed: `big:${name}` });
   for (let r = 0; r < remotes; r++) {
@@ -275,7 +286,7 @@ function expectSameDials(a: Harness, b: Harness, remotes: number): void {
 /**
  * The slot tree changes how much work a select does, never what it decides: every client
  * policy is run through a swarm larger than libtorrent's 300-entry window with the tree and in
- * `exhaustive` mode (the scans the tree replaced), with and without sleeping on nextWake.
+ * their scanning references (the scans the tree replaced, in reference-policies.ts), with and without sleeping on nextWake.
  */
 describe('slot-tree policies decide as the exhaustive scans', () => {
   const REMOTES = 700;
@@ -287,10 +298,8 @@ describe('slot-tree policies decide as the exhaustive scans', () => {
             name,
             REMOTES,
             useNextWake,
-            (p) => {
-              (p as LibtorrentPolicy | TransmissionPolicy).exhaustive = exhaustive;
-            },
-            (h) => expect((h.policy as LibtorrentPolicy | TransmissionPolicy).checkKeys(h.host)).toBe(-1),
+            (p) => (exhaustive ? scanning(p) : p),
+            (h) => expect(checkKeys(h.policy, h.host)).toBe(-1),
           );
         const a = run(true);
         const b = run(false);
@@ -308,7 +317,7 @@ describe('note() decides as learn()', () => {
     it(`${name}: same dials when re-learns go through note()`, () => {
       const { factory, params } = getPolicyFactory(name);
       expect(typeof factory.create(params).note).toBe('function');
-      const run = (via: 'learn' | 'note'): Harness => mixedSwarm(name, REMOTES, true, () => {}, undefined, via);
+      const run = (via: 'learn' | 'note'): Harness => mixedSwarm(name, REMOTES, true, (p) => p, undefined, via);
       expectSameDials(run('learn'), run('note'), REMOTES);
     });
   }
@@ -320,9 +329,7 @@ describe('no-op learn memo changes no decision', () => {
   for (const name of policyNames()) {
     it(`${name}: same dials with and without the memo`, () => {
       const run = (memo: boolean): Harness =>
-        mixedSwarm(name, REMOTES, true, (p) => {
-          (p as BasePolicy<TrackedInfo>).learnMemo = memo;
-        });
+        mixedSwarm(name, REMOTES, true, (p) => (memo ? p : withoutLearnMemo(p)));
       expectSameDials(run(false), run(true), REMOTES);
     });
   }

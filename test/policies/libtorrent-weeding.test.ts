@@ -13,6 +13,7 @@ import { getPolicyFactory } from '../../sim/policies/registry.js';
 import { Source } from '../../sim/policies/source.js';
 import { ScenarioSchema } from '../../sim/scenario/schema.js';
 import { Harness, hostView, type Behaviour } from './harness.js';
+import { ScanningLibtorrent, checkKeys, withoutLearnMemo } from './reference-policies.js';
 
 /**
  * libtorrent's peer-list limit and weeding (reference/libtorrent.md §5): max_peerlist_size 3000,
@@ -76,7 +77,7 @@ function filled(n: number, p: LibtorrentPolicy = make21(), incoming: readonly nu
 /** Which of `watched` one select (one refill) at ≥ 2850 records erased. */
 function weededBy(p: LibtorrentPolicy, watched: readonly number[], h: HostView = host()): number[] {
   p.select(h, 30, out);
-  expect(p.checkKeys(h)).toBe(-1);
+  expect(checkKeys(p, h)).toBe(-1);
   return watched.filter((r) => p.get(r) === undefined);
 }
 
@@ -94,7 +95,7 @@ describe('libtorrent peer-list limit (max_peerlist_size 3000)', () => {
     const info = fail(p, 7, 1);
     expect(p.learn(7, Source.Tracker, {}, 1)?.remote).toBe(7);
     expect(info.failcount).toBe(0);
-    expect(p.checkKeys(host())).toBe(-1);
+    expect(checkKeys(p, host())).toBe(-1);
   });
 
   it('an incoming connection at a full list evicts the best unconnected peer (force_erase); refused when all are in use', () => {
@@ -122,7 +123,7 @@ describe('libtorrent peer-list limit (max_peerlist_size 3000)', () => {
     expect(p.learn(6000, Source.Incoming, {}, 4)).toBeUndefined();
     expect(p.size()).toBe(3000);
     for (let r = 0; r < 3000; r++) if (r !== 50 && r !== 60 && r !== 70) expect(p.get(r), `remote ${r}`).toBeDefined();
-    expect(p.checkKeys(host())).toBe(-1);
+    expect(checkKeys(p, host())).toBe(-1);
   });
 
   it('erase_peers at a full list scans 300 entries from its start and erases at most one', () => {
@@ -143,7 +144,7 @@ describe('libtorrent peer-list limit (max_peerlist_size 3000)', () => {
     expect(p.learn(5002, Source.Pex, {}, 3)).toBeDefined();
     expect(p.get(300)).toBeUndefined();
     expect(p.size()).toBe(3000);
-    expect(p.checkKeys(host())).toBe(-1);
+    expect(checkKeys(p, host())).toBe(-1);
   });
 });
 
@@ -256,9 +257,8 @@ const quick: Behaviour = () => ({ type: 'connect', handshakeAfter: 0.5, closeAft
 
 /** 3 400 remotes (more than the list holds), relisted by PEX and trackers, some incoming. */
 function bigSwarm(exhaustive: boolean, memo: boolean, sizes: number[]): Harness {
-  const p = make21();
-  p.exhaustive = exhaustive;
-  p.learnMemo = memo;
+  const made = exhaustive ? new ScanningLibtorrent(libtorrent21Variant) : make21();
+  const p = memo ? made : (withoutLearnMemo(made) as LibtorrentPolicy);
   const h = new Harness(p, { pulse: 1, peerLimit: 200, useNextWake: true, seed: 'weeding' });
   const N = 3400;
   for (let r = 0; r < N; r++) {
@@ -285,7 +285,7 @@ function bigSwarm(exhaustive: boolean, memo: boolean, sizes: number[]): Harness 
   for (let t = 5; t < 900; t += 29) {
     h.at(t + 0.5, () => {
       sizes.push(p.size());
-      expect(p.checkKeys(h.host)).toBe(-1);
+      expect(checkKeys(p, h.host)).toBe(-1);
     });
   }
   h.run(900);
@@ -341,7 +341,7 @@ describe('libtorrent peer lists in a swarm larger than 3000', () => {
       const p = peer.policy as unknown as LibtorrentPolicy;
       expect(p.size()).toBeLessThanOrEqual(LT_MAX_PEERLIST);
       if (p.size() === LT_MAX_PEERLIST) full.set(p.name, (full.get(p.name) ?? 0) + 1);
-      expect(p.checkKeys(peer)).toBe(-1);
+      expect(checkKeys(p, peer)).toBe(-1);
     }
     // Every subject and the crowd's last arrivals reached the limit.
     expect(full.get('libtorrent-2.0')).toBe(20);

@@ -174,7 +174,7 @@ export const LT_WEED_FROM = 2850;
 export const LT_MAX_TRUST = 8;
 
 /** Erase ranks at or above this are not erasable (force_erase reads rank − ER_KEPT). */
-const ER_KEPT = 1024;
+export const ER_KEPT = 1024;
 
 const P33 = 2 ** 33;
 const P7 = 2 ** 7;
@@ -214,14 +214,9 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   private keyedDone = false;
   private readonly connectionSpeed: number;
   /** Slots whose erase rank is below ER_KEPT. */
-  private erasable = 0;
+  protected erasable = 0;
   /** Draws of erase_peers' window start. */
   private eraseDraws = 0;
-  /**
-   * Tests: refill scans every window entry and nextWake every record, as before the slot tree
-   * (the reference the tree-driven path must match decision for decision).
-   */
-  exhaustive = false;
 
   constructor(readonly variant: LibtorrentVariant) {
     super(new LibtorrentRows(LT_MAX_PEERLIST), true);
@@ -285,7 +280,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   }
 
   /** Brings the slot keys up to date with the records and host.done. */
-  private syncKeys(host: HostView): void {
+  protected syncKeys(host: HostView): void {
     if (host.done !== this.keyedDone) {
       this.keyedDone = host.done;
       this.rekeyAll();
@@ -370,7 +365,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
    * unknown, then lower trust (resume-only never applies). + ER_KEPT when not is_erase_candidate
    * (failcount 0, or still a connect candidate ignoring timing); ER_IN_USE while in use.
    */
-  private eraseRank(slot: number): number {
+  protected eraseRank(slot: number): number {
     const rows = this.table.rows;
     const b = rows[slot * W + F_BITS] as number;
     if ((b & CONNS_MASK) !== 0) return ER_IN_USE;
@@ -404,7 +399,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     const n = this.count;
     if (n === 0) return;
     const from = this.eraseStart(n);
-    if (!force && this.erasable === 0 && !this.exhaustive) return;
+    if (!force && !this.mayErase()) return;
     const victim = this.eraseVictim(from, n < LT_WINDOW ? n : LT_WINDOW, force);
     if (victim >= 0) this.forgetSlot(victim);
   }
@@ -421,12 +416,10 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
   /**
    * The slot to erase among `window` entries from `from` (wrapping): the best erasable one by
    * compare_peer_erase, later entries winning ties; else, with `force`, the best entry not in
-   * use by the same order; else -1. Exhaustive mode ranks the records instead of reading erank.
+   * use by the same order; else -1.
    */
   private eraseVictim(from: number, window: number, force: boolean): number {
     const n = this.count;
-    const a = this.table.erank;
-    const exhaustive = this.exhaustive;
     let best = ER_KEPT - 1;
     let slot = -1;
     let forceBest = ER_KEPT - 1;
@@ -434,7 +427,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     let i = from;
     for (let k = 0; k < window; k++, i++) {
       if (i >= n) i = 0;
-      const v = exhaustive ? this.eraseRank(i) : (a[i] as number);
+      const v = this.eraseRankAt(i);
       if (v <= best) {
         best = v;
         slot = i;
@@ -448,6 +441,16 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
       }
     }
     return slot >= 0 ? slot : forceSlot;
+  }
+
+  /** Some record's erase rank is below ER_KEPT (else weeding and erase_peers find nothing). */
+  protected mayErase(): boolean {
+    return this.erasable > 0;
+  }
+
+  /** The slot's compare_peer_erase rank, as kept in the erank column. */
+  protected eraseRankAt(slot: number): number {
+    return this.table.erank[slot] as number;
   }
 
   /** Cache entries follow their records through a forget (weeding, erase_peers). */
@@ -485,18 +488,14 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     }
     // torrent::want_peers() calls connect_one_peer only while num_connect_candidates > 0: a
     // refill the host makes without any candidate (all keys +∞) weeds nothing.
-    if (n >= LT_WEED_FROM && (this.erasable > 0 || this.exhaustive) && (this.keys as SlotMinTree).min() !== Infinity) {
+    if (n >= LT_WEED_FROM && this.mayErase() && (this.keys as SlotMinTree).min() !== Infinity) {
       const victim = this.eraseVictim(from, window, false);
       if (victim >= 0) this.forgetSlot(victim);
     }
   }
 
   /** The refill filter over slots [from, to), visiting only slots whose key is ≤ now. */
-  private scan(from: number, to: number, now: number, host: HostView): void {
-    if (this.exhaustive) {
-      for (let i = from; i < to; i++) this.consider(i, now, host);
-      return;
-    }
+  protected scan(from: number, to: number, now: number, host: HostView): void {
     const keys = this.keys as SlotMinTree;
     if (keys.min() > now) return;
     // ≤ 300 leaves: a linear pass over the keys beats jumping through the tree.
@@ -504,7 +503,7 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     for (let i = from; i < to; i++) if ((leaves[i] as number) <= now) this.consider(i, now, host);
   }
 
-  private consider(slot: number, now: number, host: HostView): void {
+  protected consider(slot: number, now: number, host: HostView): void {
     const b = this.table.rows[slot * W + F_BITS] as number;
     if (!idleCandidate(b, host.done, this.variant.persistUploadOnly)) return;
     if ((b & EVER_CONNECTED) !== 0 && now < this.retryAt(slot, b)) return;
@@ -573,22 +572,9 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
    */
   nextWake(host: HostView): number {
     if (this.pos < this.cands.length) return host.now;
-    if (this.exhaustive) return this.earliestByScan(host);
     this.syncKeys(host);
     const m = (this.keys as SlotMinTree).min();
     return m === -Infinity ? host.now : m;
-  }
-
-  /** The earliest eligibleAt over records not in use, by reading every record (tests). */
-  private earliestByScan(host: HostView): number {
-    let best = Infinity;
-    for (let i = 0; i < this.count; i++) {
-      const b = this.bitsAt(i);
-      if ((b & CONNS_MASK) !== 0 || (b & BANNED) !== 0) continue;
-      const t = this.eligibleAt(this.view(i, this.remoteAt(i)), host);
-      if (t < best) best = t;
-    }
-    return best;
   }
 
   /** Cached candidates not yet popped (for tests). */
@@ -723,28 +709,6 @@ export class LibtorrentPolicy extends RowPolicy<LibtorrentInfo, LibtorrentRows> 
     if (close.severity !== 'normal') this.bump(slot);
     this.stamp(slot, now);
     this.rekeyIdle(slot);
-  }
-
-  // ---- tests -------------------------------------------------------------------------------
-
-  /**
-   * Checks every slot key and erase rank against the records (tests). Returns the first bad
-   * slot, the record count when the erasable count or the unused erase ranks are wrong, or -1.
-   */
-  checkKeys(host: HostView): number {
-    this.syncKeys(host);
-    const keys = this.keys as SlotMinTree;
-    const n = this.count;
-    const erank = this.table.erank;
-    let erasable = 0;
-    for (let i = 0; i < n; i++) {
-      const e = this.eraseRank(i);
-      if (keys.get(i) !== this.slotKey(i) || erank[i] !== e) return i;
-      if (e < ER_KEPT) erasable++;
-    }
-    if (erasable !== this.erasable || n > LT_MAX_PEERLIST) return n;
-    for (let i = n; i < erank.length; i++) if (erank[i] !== ER_IN_USE) return n;
-    return -1;
   }
 
   /** Records that weeding may erase now (tests). */

@@ -219,11 +219,6 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   /** host.done / host.pexAllowed as the slot keys were last computed (exclusion depends on them). */
   private keyedDone = false;
   private keyedPex = true;
-  /**
-   * Tests: rebuild and nextWake scan every record, as before the slot tree (the reference the
-   * tree-driven path must match decision for decision).
-   */
-  exhaustive = false;
   /** 3.00: the seed probability of the tracker answer being learnt (−1 unknown). */
   private trackerProb = -1;
   /** Only variants that read the tracker's counts have it, so the swarm counts only for them. */
@@ -289,7 +284,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
   }
 
   /** Brings the slot keys up to date with the records and the host flags they read. */
-  private syncKeys(host: HostView): void {
+  protected syncKeys(host: HostView): void {
     if (host.done !== this.keyedDone || host.pexAllowed !== this.keyedPex) {
       this.keyedDone = host.done;
       this.keyedPex = host.pexAllowed;
@@ -301,7 +296,7 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     return this.eligibleAtSlot(info.slot(), host);
   }
 
-  private eligibleAtSlot(slot: number, host: HostView): number {
+  protected eligibleAtSlot(slot: number, host: HostView): number {
     const b = this.bitsAt(slot);
     if ((b & BANNED) !== 0 || this.excluded(b, host.done, host.pexAllowed)) return Infinity;
     return this.eligibleFrom(slot, Math.floor(host.now));
@@ -352,29 +347,26 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
     );
   }
 
-  /**
-   * Ranks every record that is not in use and eligible now (eligibleAt ≤ now), drawing one salt
-   * per candidate in slot order. Only slots whose key is ≤ now can be eligible; one that is not
-   * (its recent-data window closed) gets its exact key, which holds until its next event.
-   */
+  /** Empties the candidate cache and ranks into it every record eligible now. */
   private rebuild(host: HostView): void {
-    const cache = this.cache;
-    cache.clear();
+    this.cache.clear();
     this.cachePos = 0;
-    const now = host.now;
-    const n = this.count;
-    if (this.exhaustive) {
-      for (let i = 0; i < n; i++) {
-        if ((this.bitsAt(i) & CONNS_MASK) !== 0 || this.eligibleAtSlot(i, host) > now) continue;
-        cache.push(this.score(i, host.rng.int(256)), this.remoteAt(i), i);
-      }
-      return;
-    }
+    this.collect(host);
+  }
+
+  /**
+   * Offers every record that is not in use and eligible now (eligibleAt ≤ now), in slot order.
+   * Only slots whose key is ≤ now can be eligible; one that is not (its recent-data window
+   * closed) gets its exact key, which holds until its next event.
+   */
+  protected collect(host: HostView): void {
     const keys = this.keys as SlotMinTree;
+    const now = host.now;
     if (keys.min() > now) return;
     // A linear pass over the keys (4 bytes a record, contiguous) reads only the records that
     // can be eligible; cheaper than jumping through the tree unless very few qualify.
     const leaves = keys.leaves;
+    const n = this.count;
     for (let i = 0; i < n; i++) {
       if ((leaves[i] as number) > now) continue;
       if ((this.bitsAt(i) & CONNS_MASK) !== 0) continue;
@@ -383,8 +375,13 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
         keys.set(i, e);
         continue;
       }
-      cache.push(this.score(i, host.rng.int(256)), this.remoteAt(i), i);
+      this.offer(i, host);
     }
+  }
+
+  /** Ranks an eligible record into the cache, drawing its salt (one draw per candidate). */
+  protected offer(slot: number, host: HostView): void {
+    this.cache.push(this.score(slot, host.rng.int(256)), this.remoteAt(slot), slot);
   }
 
   select(host: HostView, budget: number, out: Int32Array): number {
@@ -422,17 +419,8 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
    * min eligibleAt over records not in use (what a scan of every record computes): the tree's
    * minimum once the record holding it has its exact key.
    */
-  private earliestEligible(host: HostView): number {
+  protected earliestEligible(host: HostView): number {
     this.syncKeys(host);
-    if (this.exhaustive) {
-      let best = Infinity;
-      for (let i = 0; i < this.count; i++) {
-        if ((this.bitsAt(i) & (CONNS_MASK | BANNED)) !== 0) continue;
-        const e = this.eligibleAtSlot(i, host);
-        if (e < best) best = e;
-      }
-      return best;
-    }
     const keys = this.keys as SlotMinTree;
     for (;;) {
       const m = keys.min();
@@ -442,17 +430,6 @@ export class TransmissionPolicy extends RowPolicy<TransmissionInfo> {
       if (e === m) return m;
       keys.set(slot, e);
     }
-  }
-
-  /** Checks every slot key against the records (tests): -1, or the first slot whose key is above its eligibleAt. */
-  checkKeys(host: HostView): number {
-    this.syncKeys(host);
-    const keys = this.keys as SlotMinTree;
-    for (let i = 0; i < this.count; i++) {
-      const k = keys.get(i);
-      if ((this.bitsAt(i) & CONNS_MASK) !== 0 ? k !== Infinity : k > this.eligibleAtSlot(i, host) || k < this.slotKey(i)) return i;
-    }
-    return -1;
   }
 
   /** Cache entries follow their records through a forget (pruning). */
