@@ -29,12 +29,13 @@ export async function loadPolicyModule(path: string, label: string = path): Prom
   let mod: Record<string, unknown>;
   try {
     if (TS_EXT.has(ext)) {
-      const { tsImport } = await import('tsx/esm/api');
+      const { tsImport } = await loadTsx(where);
       mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }
   } catch (e) {
+    if (e instanceof PolicyModuleError) throw e;
     throw new PolicyModuleError(`${where}: failed to load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
   let candidate = mod.default ?? mod.policy;
@@ -44,6 +45,22 @@ export async function loadPolicyModule(path: string, label: string = path): Prom
   }
   checkFactory(where, candidate);
   return guardFactory(candidate, label);
+}
+
+/**
+ * tsx compiles a .ts module on load. It is an optional peer dependency: a project that writes
+ * its policies in TypeScript installs it next to swarmsim, where this import finds it.
+ */
+async function loadTsx(where: string): Promise<typeof import('tsx/esm/api')> {
+  try {
+    return await import('tsx/esm/api');
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && /'tsx'/.test(String((e as Error).message));
+    if (!missing) throw e;
+    throw new PolicyModuleError(
+      `${where}: a .ts policy module needs tsx, which is not installed: run npm install --save-dev tsx in your project, or compile the policy to .js`,
+    );
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
