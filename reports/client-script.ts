@@ -1,4 +1,4 @@
-import { FMT_JS } from './client-format.js';
+import { FMT_JS, NUM_JS, STYLE_AXIS_JS } from './client-format.js';
 /**
  * The report page's script (plain ES2017, runs from file:// with the inlined d3 bundle): policy
  * toggle, tooltips for marks with data-tip, and hover read-outs of the time-series charts from the
@@ -39,16 +39,8 @@ ${FMT_JS}
     rescaleBands();
     rescaleBars();
   }
-  function num(el, name) {
-    var v = el.getAttribute(name);
-    return v === null || v === '' ? null : +v;
-  }
-  function styleAxis(ax) {
-    ax.attr('font-family', null).attr('font-size', 10);
-    ax.selectAll('.domain').attr('stroke', '#555');
-    ax.selectAll('.tick line').attr('stroke', '#555');
-    ax.selectAll('.tick text').attr('fill', '#222');
-  }
+${NUM_JS}
+${STYLE_AXIS_JS}
   // The summary's mean and difference panels refit to the policies shown, by the rule the page
   // was drawn with (0 always inside, 6 % padding on a side with data).
   function rescaleBars() {

@@ -1,4 +1,4 @@
-import { FMT_JS } from './client-format.js';
+import { FMT_JS, NUM_JS, STYLE_AXIS_JS } from './client-format.js';
 /**
  * The page script of the sweep charts (plain ES2017, after CLIENT_JS, on pages with sweep charts
  * only, so that other reports stay byte for byte as they were). CLIENT_JS already hides a hidden
@@ -11,10 +11,7 @@ import { FMT_JS } from './client-format.js';
 export const CLIENT_SWEEP_JS = String.raw`(function () {
   'use strict';
 ${FMT_JS}
-  function num(el, name) {
-    var v = el.getAttribute(name);
-    return v === null || v === '' ? null : +v;
-  }
+${NUM_JS}
   function r2(v) { return Math.round(v * 100) / 100; }
   function hiddenPolicies() {
     var h = new Set();
@@ -34,12 +31,7 @@ ${FMT_JS}
     if (hi > 0) hi += pad;
     return [lo, hi];
   }
-  function styleAxis(ax) {
-    ax.attr('font-family', null).attr('font-size', 10);
-    ax.selectAll('.domain').attr('stroke', '#555');
-    ax.selectAll('.tick line').attr('stroke', '#555');
-    ax.selectAll('.tick text').attr('fill', '#222');
-  }
+${STYLE_AXIS_JS}
   function refit() {
     var hidden = hiddenPolicies();
     d3.selectAll('svg.chart g.sweep-block').each(function () {

@@ -3,10 +3,9 @@ import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runExperiment, type ExperimentOptions } from '../../sim/experiments/experiment.js';
 import { mergeOutputs } from '../../sim/experiments/merge.js';
-import { readSweepFile } from '../../sim/experiments/sweep-file.js';
 import { InputError } from '../../sim/input-error.js';
 import { SUMMARY_COLUMNS } from '../../sim/metrics/columns.js';
-import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, tempDir, TINY, TINY_SWEEP } from './helpers.js';
+import { cleanupTempDirs, deterministicFiles, FAKE_RUNNER, sweepFileOptions, tempDir, TINY, TINY_SWEEP } from './helpers.js';
 
 afterAll(cleanupTempDirs);
 afterEach(() => {
@@ -14,21 +13,7 @@ afterEach(() => {
 });
 
 function sweepOptions(out: string | null, extra: Partial<ExperimentOptions> = {}): ExperimentOptions {
-  const s = readSweepFile(TINY_SWEEP);
-  return {
-    kind: 'sweep',
-    scenario: s.base,
-    sweepFile: s.file,
-    fixed: s.fixed,
-    grid: s.grid,
-    policies: s.policies!,
-    reps: s.replications!,
-    seed: s.seed!,
-    out,
-    runner: FAKE_RUNNER,
-    command: ['sweep', 'tiny-sweep.yaml'],
-    ...extra,
-  };
+  return sweepFileOptions(TINY_SWEEP, out, ['sweep', 'tiny-sweep.yaml'], { runner: FAKE_RUNNER, ...extra });
 }
 
 function csv(dir: string, name: string): string[] {

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ExperimentOptions } from '../../sim/experiments/experiment.js';
+import { readSweepFile } from '../../sim/experiments/sweep-file.js';
 
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 export const FAKE_RUNNER = join(FIXTURES, 'fake-runner.mjs');
@@ -28,4 +30,22 @@ export function deterministicFiles(dir: string): Record<string, string> {
     out[name] = readFileSync(join(dir, name), 'utf8');
   }
   return out;
+}
+
+/** The options `swarmsim sweep FILE` runs with: the sweep file's grid, policies, reps and seed. */
+export function sweepFileOptions(file: string, out: string | null, command: string[], extra: Partial<ExperimentOptions> = {}): ExperimentOptions {
+  const s = readSweepFile(file);
+  return {
+    kind: 'sweep',
+    scenario: s.base,
+    sweepFile: s.file,
+    fixed: s.fixed,
+    grid: s.grid,
+    policies: s.policies!,
+    reps: s.replications!,
+    seed: s.seed!,
+    out,
+    command,
+    ...extra,
+  };
 }

@@ -133,20 +133,7 @@ export const SWEEP_FIXTURE = join(import.meta.dirname, 'sweep-fixture', 'sweep.y
 
 /** Runs the small sweep into `out` in this process (worker threads, no trace), as `swarmsim sweep` would. */
 export async function runSweepFixture(out: string): Promise<void> {
-  const { readSweepFile } = await import('../../sim/experiments/sweep-file.js');
+  const { sweepFileOptions } = await import('../experiments/helpers.js');
   const { runExperiment } = await import('../../sim/experiments/experiment.js');
-  const s = readSweepFile(SWEEP_FIXTURE);
-  await runExperiment({
-    kind: 'sweep',
-    scenario: s.base,
-    sweepFile: s.file,
-    fixed: s.fixed,
-    grid: s.grid,
-    policies: s.policies!,
-    reps: s.replications!,
-    seed: s.seed!,
-    trace: { mode: 'none', reps: 'first' },
-    out,
-    command: ['sweep', 'test/reports/sweep-fixture/sweep.yaml'],
-  });
+  await runExperiment(sweepFileOptions(SWEEP_FIXTURE, out, ['sweep', 'test/reports/sweep-fixture/sweep.yaml'], { trace: { mode: 'none', reps: 'first' } }));
 }
